@@ -1,0 +1,171 @@
+"""``docker-course``: a thin command line over the library modules."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import CourseError
+
+
+class _Group(click.Group):
+    """Turns a :class:`CourseError` into its message, its fix and its exit code."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except CourseError as exc:
+            click.echo(f"✗ {exc.message}", err=True)
+            if exc.fix:
+                click.echo(f"  → {exc.fix}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=_Group)
+@click.version_option(package_name="docker-course")
+def cli() -> None:
+    """The Docker images-vs-containers course: engine, images, checks and grading."""
+
+
+# --- engine -------------------------------------------------------------------------------
+@cli.group(cls=_Group)
+def engine() -> None:
+    """Start, inspect or stop the Docker engine the course uses."""
+
+
+@engine.command("up")
+def engine_up() -> None:
+    """Use the engine that answers, else start dockerd (Linux, root)."""
+    from . import engine as eng
+
+    info = eng.up()
+    owner = f"started by docker-course (pid {info.pid})" if info.pid else "already running"
+    click.echo(
+        f"✓ engine {owner}: Docker {info.version}, API {info.api_version}, "
+        f"storage {info.storage_driver}, at {info.host}"
+    )
+
+
+@engine.command("status")
+def engine_status() -> None:
+    """Say whether the engine answers and who started it (exit 1 when it does not answer)."""
+    from . import engine as eng
+
+    spec = eng.default_spec()
+    info = eng.probe(spec)
+    if info is None:
+        click.echo(f"✗ no engine answers at {spec.base_url()} (start one: docker-course engine up)")
+        sys.exit(1)
+    owner = (
+        f"started by docker-course, pid {info.pid}, log {spec.logfile}"
+        if info.pid
+        else "not started by docker-course (`engine down` leaves it alone)"
+    )
+    click.echo(
+        f"✓ engine at {info.host}: Docker {info.version}, API {info.api_version}, "
+        f"storage {info.storage_driver}, data {info.root_dir}; {owner}"
+    )
+
+
+@engine.command("down")
+def engine_down() -> None:
+    """Stop the engine only if `engine up` started it."""
+    from . import engine as eng
+
+    spec = eng.default_spec()
+    pid = eng.down(spec)
+    if pid is None:
+        click.echo(
+            f"nothing to stop: no engine started by docker-course ({spec.base_url()} is left alone)"
+        )
+    else:
+        click.echo(f"✓ stopped dockerd (pid {pid})")
+
+
+# --- images -------------------------------------------------------------------------------
+@cli.group(cls=_Group)
+def images() -> None:
+    """The course's base images: prepare, list, bundle, load."""
+
+
+def _client():
+    from . import engine as eng
+
+    return eng.client()
+
+
+@images.command("prepare")
+@click.option("--offline", is_flag=True, help="Do not try to pull; build stand-ins.")
+def images_prepare(offline: bool) -> None:
+    """Make every course image present: pull it, else build an offline stand-in."""
+    from . import images as img
+
+    states = img.prepare(_client(), pull=False if offline else None)
+    for state in states:
+        click.echo(
+            ("✓ " if state.status == "real" else "! ") + state.describe()
+            if state.status != "missing"
+            else "✗ " + state.describe()
+        )
+
+
+@images.command("list")
+def images_list() -> None:
+    """List the course images and say which are offline stand-ins (exit 1 if one is missing)."""
+    from . import images as img
+
+    states = img.list_states(_client())
+    for state in states:
+        mark = {"real": "✓", "stand-in": "!", "missing": "✗"}[state.status]
+        click.echo(f"{mark} {state.describe()}")
+    if any(s.status == "missing" for s in states):
+        sys.exit(1)
+
+
+@images.command("bundle")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The tar file to write.",
+)
+def images_bundle(output: Path) -> None:
+    """Save all course images (with their tags) into one tar for a classroom."""
+    from . import bundle as bnd
+    from . import images as img
+
+    refs = [ref for image in img.COURSE_IMAGES for ref in image.refs]
+    bnd.bundle(_client(), refs, output, report=click.echo)
+
+
+@images.command("load")
+@click.argument("file", type=click.Path(path_type=Path))
+def images_load(file: Path) -> None:
+    """Verify a bundle, then load it into the engine."""
+    from . import bundle as bnd
+
+    bnd.load(_client(), file, report=click.echo)
+
+
+# --- doctor -------------------------------------------------------------------------------
+@cli.command()
+@click.option("--quick", is_flag=True, help="Skip the checks that start containers.")
+def doctor(quick: bool) -> None:
+    """Check this machine for the course; print the fix for every ✗."""
+    from . import doctor as doc
+
+    report = doc.run(quick=quick)
+    click.echo(report.text())
+    sys.exit(0 if report.ok else 1)
+
+
+def main() -> None:
+    cli(prog_name="docker-course")
+
+
+if __name__ == "__main__":
+    main()

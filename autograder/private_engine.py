@@ -1,0 +1,165 @@
+"""A private Docker engine: its own network namespace, socket, data-root and exec-root.
+
+Nothing it does is visible to the host engine or to another private engine: its published
+ports live in its own namespace, its images in its own data-root. Used by tests (an engine
+whose images can be deleted freely) and by grading (one engine per submission).
+
+Linux and root only. Never start a second dockerd in the host network namespace: it rewires
+the host engine's ``docker0`` bridge.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import secrets
+import shutil
+import subprocess
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import docker
+
+from . import engine, system
+from .errors import CourseError
+
+PREFIX = "dcourse-"
+RUN_BASE = Path("/run/dcourse")  # short paths: unix sockets are limited to 108 bytes
+DATA_BASE = Path(os.environ.get("DOCKER_COURSE_PRIVATE_DATA", "/var/tmp/dcourse"))
+CLONE_NEWNET = 0x40000000
+T = TypeVar("T")
+
+
+class PrivateEngine:
+    """``with PrivateEngine() as pe: pe.client().images.list()`` — everything removed after."""
+
+    def __init__(self, name: str | None = None, *, start_timeout: float = 60) -> None:
+        if not (system.is_linux() and system.is_root()):
+            raise CourseError(
+                "a private engine needs Linux and root (network namespaces, its own dockerd).",
+                fix="Run as root on Linux, or use the shared engine.",
+            )
+        self.name = name or PREFIX + secrets.token_hex(4)
+        run_dir = RUN_BASE / self.name
+        self.spec = engine.EngineSpec(
+            state_dir=run_dir,
+            host=f"unix://{run_dir}/docker.sock",
+            data_root=DATA_BASE / self.name,
+            exec_root=run_dir / "exec",
+            netns=self.name,
+            extra_args=("--shutdown-timeout", "3", "--userland-proxy=false"),
+        )
+        self.start_timeout = start_timeout
+        self.info: engine.EngineInfo | None = None
+
+    # lifecycle -----------------------------------------------------------------------------
+    def __enter__(self) -> PrivateEngine:
+        try:
+            self.start()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def start(self) -> engine.EngineInfo:
+        _run(["ip", "netns", "add", self.name])
+        _run(["ip", "netns", "exec", self.name, "ip", "link", "set", "lo", "up"])
+        self.info = engine.up(self.spec, timeout=self.start_timeout)
+        return self.info
+
+    def stop(self) -> None:
+        """Stop dockerd, delete the namespace and every file. Safe to call twice."""
+        try:
+            engine.down(self.spec, timeout=20)
+        finally:
+            _unmount_under(self.spec.exec_root)
+            _unmount_under(self.spec.data_root)
+            subprocess.run(["ip", "netns", "delete", self.name], capture_output=True, check=False)
+            for path in (self.spec.data_root, self.spec.state_dir):
+                if path is not None:
+                    shutil.rmtree(path, ignore_errors=True)
+
+    # use -----------------------------------------------------------------------------------
+    def client(self, *, timeout: float = 120) -> docker.DockerClient:
+        return engine.client(self.spec, timeout=timeout)
+
+    @property
+    def docker_host(self) -> str:
+        return self.spec.base_url()
+
+    def env(self) -> dict[str, str]:
+        """Environment for a process that should talk to this engine."""
+        return {**os.environ, "DOCKER_HOST": self.docker_host}
+
+    def command(self, argv: list[str]) -> list[str]:
+        """``argv`` run inside this engine's network namespace (see published ports)."""
+        return ["nsenter", f"--net=/var/run/netns/{self.name}", *argv]
+
+    def call_in_netns(self, fn: Callable[[], T]) -> T:
+        """Run ``fn`` in a thread that joined this namespace (sockets it opens live there)."""
+        return call_in_netns(self.name, fn)
+
+
+def call_in_netns(name: str, fn: Callable[[], T]) -> T:
+    result: dict[str, object] = {}
+
+    def target() -> None:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fd = os.open(f"/var/run/netns/{name}", os.O_RDONLY)
+        try:
+            if libc.setns(fd, CLONE_NEWNET) != 0:  # affects only this thread
+                raise OSError(ctypes.get_errno(), f"setns into {name} failed")
+            result["value"] = fn()
+        except BaseException as exc:  # handed back to the caller  # noqa: BLE001
+            result["error"] = exc
+        finally:
+            os.close(fd)
+
+    thread = threading.Thread(target=target, name=f"netns {name}")
+    thread.start()
+    thread.join()
+    if "error" in result:
+        raise result["error"]  # type: ignore[misc]
+    return result["value"]  # type: ignore[return-value]
+
+
+def reap_leftovers() -> list[str]:
+    """Remove private engines whose owner died (namespaces and folders named ``dcourse-*``)."""
+    removed = []
+    names = set()
+    done = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True, check=False)
+    names.update(line.split()[0] for line in done.stdout.splitlines() if line.startswith(PREFIX))
+    for base in (RUN_BASE, DATA_BASE):
+        if base.is_dir():
+            names.update(p.name for p in base.iterdir() if p.name.startswith(PREFIX))
+    for name in sorted(names):
+        pe = PrivateEngine.__new__(PrivateEngine)
+        PrivateEngine.__init__(pe, name)
+        if engine.probe(pe.spec, timeout=1) is not None and engine._our_pid(pe.spec):
+            continue  # alive: another run owns it
+        pe.stop()
+        removed.append(name)
+    return removed
+
+
+def _run(cmd: list[str]) -> None:
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise CourseError(f"`{' '.join(cmd)}` failed: {done.stderr.strip()}")
+
+
+def _unmount_under(path: Path | None) -> None:
+    """Lazily unmount anything dockerd left mounted below ``path`` (deepest first)."""
+    if path is None:
+        return
+    prefix = str(path.resolve()) if path.exists() else str(path)
+    with contextlib.suppress(OSError):
+        mounts = [line.split()[1] for line in Path("/proc/mounts").read_text().splitlines()]
+        for mount in sorted((m for m in mounts if m.startswith(prefix)), key=len, reverse=True):
+            subprocess.run(["umount", "-l", mount], capture_output=True, check=False)
