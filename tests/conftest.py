@@ -1,0 +1,64 @@
+"""Shared fixtures: the course engine, a private engine, and labelled cleanup."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+
+import docker
+import pytest
+
+from autograder import engine, images, labels
+from autograder.private_engine import PrivateEngine
+
+TEST_OWNER = "tests"
+
+
+@pytest.fixture(scope="session")
+def docker_client() -> Iterator[docker.DockerClient]:
+    """The course engine (`make test` starts it). Missing engine = failure, not a skip."""
+    if engine.probe() is None:
+        pytest.fail("no Docker engine answers: run `make test` or `docker-course engine up`")
+    dc = engine.client()
+    yield dc
+    dc.close()
+
+
+@pytest.fixture(scope="session")
+def private_engine() -> Iterator[PrivateEngine]:
+    """An engine of our own (own netns, data-root): its images may be deleted freely."""
+    with PrivateEngine() as pe:
+        yield pe
+
+
+@pytest.fixture(scope="session")
+def private_client(private_engine: PrivateEngine) -> Iterator[docker.DockerClient]:
+    dc = private_engine.client()
+    yield dc
+    dc.close()
+
+
+@pytest.fixture(scope="session")
+def private_prepared(private_client: docker.DockerClient) -> list[images.ImageState]:
+    """Course images prepared in the private engine, which has none and no registry."""
+    return images.prepare(private_client, report=lambda _msg: None)
+
+
+@pytest.fixture
+def test_labels() -> dict[str, str]:
+    return labels.managed(TEST_OWNER)
+
+
+@pytest.fixture
+def unique_tag() -> str:
+    return f"docker-course-test/t{secrets.token_hex(4)}:1"
+
+
+@pytest.fixture
+def cleanup(docker_client: docker.DockerClient) -> Iterator[None]:
+    """Remove every container and image the test labelled as ours, even when it fails."""
+    yield
+    for container in docker_client.containers.list(all=True, filters=labels.selector(TEST_OWNER)):
+        container.remove(force=True)
+    for image in docker_client.images.list(filters=labels.selector(TEST_OWNER)):
+        docker_client.images.remove(image.id, force=True)

@@ -1,0 +1,41 @@
+"""With no image and no registry, `images prepare` builds labelled stand-ins that work."""
+
+import docker
+
+from autograder import images, labels
+
+
+def test_every_course_image_becomes_a_standin(private_prepared: list[images.ImageState]) -> None:
+    seen = {state.image.ref: state.status for state in private_prepared}
+    expected = {image.ref: "stand-in" for image in images.COURSE_IMAGES}
+    assert seen == expected, f"expected stand-ins offline, saw {seen}"
+
+
+def test_standins_say_what_they_are(private_prepared, private_client: docker.DockerClient) -> None:
+    for image in images.COURSE_IMAGES:
+        got = private_client.images.get(image.ref).labels
+        assert got.get(labels.STANDIN) == "true", f"{image.ref} labels: {got}"
+        assert "FROM scratch" in got.get(labels.STANDIN_NOTE, ""), f"{image.ref} labels: {got}"
+        assert "stand-in" in images.state(private_client, image).describe().lower()
+
+
+def test_node_standin_runs_node(private_prepared, private_client: docker.DockerClient) -> None:
+    out = private_client.containers.run(
+        "node:24-alpine", ["node", "-e", "console.log(process.version)"], remove=True
+    )
+    assert out.decode().startswith("v"), f"node -e printed {out!r}"
+
+
+def test_busybox_standin_has_a_shell(private_prepared, private_client: docker.DockerClient) -> None:
+    for ref in ("busybox:1.37", "busybox:latest"):
+        out = private_client.containers.run(ref, ["sh", "-c", "echo hi from $0"], remove=True)
+        assert out == b"hi from sh\n", f"{ref} sh -c printed {out!r}"
+
+
+def test_node_standin_has_sh_and_a_node_user(
+    private_prepared, private_client: docker.DockerClient
+) -> None:
+    out = private_client.containers.run(
+        "node:24-alpine", ["sh", "-c", "id -u node && test -d /tmp && echo ok"], remove=True
+    )
+    assert out == b"1000\nok\n", f"saw {out!r}"
