@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
+from pathlib import Path
 
 import docker
 import pytest
@@ -12,6 +13,7 @@ from autograder import engine, images, labels
 from autograder.private_engine import PrivateEngine
 
 TEST_OWNER = "tests"
+HELLO = Path(__file__).parent / "fixtures" / "hello"
 
 
 @pytest.fixture(scope="session")
@@ -62,3 +64,12 @@ def cleanup(docker_client: docker.DockerClient) -> Iterator[None]:
         container.remove(force=True)
     for image in docker_client.images.list(filters=labels.selector(TEST_OWNER)):
         docker_client.images.remove(image.id, force=True)
+    for volume in docker_client.volumes.list(filters=labels.selector(TEST_OWNER)):
+        volume.remove(force=True)
+
+
+@pytest.fixture
+def hello_image(docker_client: docker.DockerClient, cleanup, test_labels, unique_tag: str):
+    """The hello app built under a unique test tag (removed afterwards)."""
+    image, _ = docker_client.images.build(path=str(HELLO), tag=unique_tag, labels=test_labels)
+    return image

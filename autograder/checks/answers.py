@@ -1,0 +1,60 @@
+"""Checks of answer variables (choice questions, computed values)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import docker
+
+from .base import Check, CheckResult, fail, ok
+
+
+@dataclass(frozen=True)
+class Answer(Check):
+    """``value`` is one of ``accepted`` (normalised: stripped, lower-case for strings)."""
+
+    name: str
+    value: Any
+    accepted: tuple[Any, ...]
+
+    @property
+    def title(self) -> str:
+        return f"답 {self.name}"
+
+    def run(self, dc: docker.DockerClient | None) -> CheckResult:
+        if self.value is None or self.value is ...:
+            return fail(self.title, "답을 적음", "비어 있음", "변수에 답을 넣고 셀을 실행하세요.")
+        if _norm(self.value) in {_norm(a) for a in self.accepted}:
+            return ok(self.title)
+        return fail(self.title, "맞는 답", repr(self.value))
+
+    def __call__(self, dc: docker.DockerClient | None = None) -> CheckResult:
+        result = self.run(None)  # answers need no engine
+        if not result.passed and self.hint:
+            return CheckResult(result.title, False, result.expected, result.seen, self.hint)
+        return result
+
+
+@dataclass(frozen=True)
+class Computed(Check):
+    """``value`` equals what ``truth(dc)`` computes from live engine state."""
+
+    name: str
+    value: Any
+    truth: Callable[[docker.DockerClient], Any]
+
+    @property
+    def title(self) -> str:
+        return f"계산한 값 {self.name}"
+
+    def run(self, dc: docker.DockerClient) -> CheckResult:
+        expected = self.truth(dc)
+        if self.value == expected:
+            return ok(self.title)
+        return fail(self.title, repr(expected)[:80], repr(self.value)[:80])
+
+
+def _norm(value: Any) -> Any:
+    return value.strip().lower() if isinstance(value, str) else value

@@ -1,0 +1,169 @@
+"""Check results for people: what was expected, what was seen, a hint; readable in notebooks.
+
+A check is a small frozen dataclass with a Korean ``title`` and a ``run(dc)`` that looks at live
+engine state through the docker SDK and returns a :class:`CheckResult`. Calling a check never
+raises and never writes to stderr (nbgrader scores a test cell 0 on any stderr): an engine error
+becomes a failed result that says so. :func:`require` turns failures into one AssertionError.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import docker
+import docker.errors
+import requests
+
+from ..errors import CourseError
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    title: str
+    passed: bool
+    expected: str = ""
+    seen: str = ""
+    hint: str = ""
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    @property
+    def message(self) -> str:
+        if self.passed:
+            return f"✓ {self.title}"
+        parts = [f"✗ {self.title}"]
+        if self.expected:
+            parts.append(f"기대: {self.expected}")
+        if self.seen:
+            parts.append(f"실제: {self.seen}")
+        if self.hint:
+            parts.append(f"힌트: {self.hint}")
+        return "\n   ".join(parts)
+
+    def __str__(self) -> str:
+        return self.message
+
+    def _repr_html_(self) -> str:
+        return Results([self])._repr_html_()
+
+
+def ok(title: str, seen: str = "") -> CheckResult:
+    return CheckResult(title, True, seen=seen)
+
+
+def fail(title: str, expected: str, seen: str, hint: str = "") -> CheckResult:
+    return CheckResult(title, False, expected, seen, hint)
+
+
+@dataclass(frozen=True)
+class Check:
+    """Base of every check. Subclasses set ``title`` and implement ``run``."""
+
+    hint: str = field(default="", kw_only=True)
+
+    @property
+    def title(self) -> str:  # pragma: no cover - every subclass overrides
+        return type(self).__name__
+
+    def run(self, dc: docker.DockerClient) -> CheckResult:  # pragma: no cover
+        raise NotImplementedError
+
+    def __call__(self, dc: docker.DockerClient | None = None) -> CheckResult:
+        try:
+            result = self.run(dc or client())
+        except CourseError as exc:
+            return fail(self.title, "Docker 엔진에 연결", exc.message, exc.fix or "")
+        except (docker.errors.DockerException, requests.RequestException, OSError) as exc:
+            text = getattr(exc, "explanation", None) or str(exc)
+            return fail(
+                self.title,
+                "엔진이 답함",
+                f"{type(exc).__name__}: {text}"[:300],
+                "`docker-course doctor` 로 환경을 점검하세요.",
+            )
+        if not result.passed and self.hint and not result.hint:
+            result = CheckResult(result.title, False, result.expected, result.seen, self.hint)
+        return result
+
+    def _repr_html_(self) -> str:
+        return self()._repr_html_()
+
+
+@dataclass(frozen=True)
+class Results:
+    results: list[CheckResult]
+
+    @property
+    def passed(self) -> bool:
+        return all(r.passed for r in self.results)
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __iter__(self):
+        return iter(self.results)
+
+    def __str__(self) -> str:
+        return "\n".join(r.message for r in self.results)
+
+    def _repr_html_(self) -> str:
+        rows = []
+        for r in self.results:
+            mark, color = ("✓", "#1a7f37") if r.passed else ("✗", "#cf222e")
+            detail = ""
+            if not r.passed:
+                bits = [("기대", r.expected), ("실제", r.seen), ("힌트", r.hint)]
+                detail = "".join(f"<div><b>{k}</b>: {html.escape(v)}</div>" for k, v in bits if v)
+            rows.append(
+                f"<tr><td style='color:{color};font-weight:bold;vertical-align:top'>{mark}</td>"
+                f"<td style='text-align:left'>{html.escape(r.title)}{detail}</td></tr>"
+            )
+        done = sum(r.passed for r in self.results)
+        head = f"{done}/{len(self.results)} 통과"
+        return (
+            f"<div class='docker-course-checks'><b>{head}</b>"
+            f"<table style='margin:0'>{''.join(rows)}</table></div>"
+        )
+
+
+def check(*checks: Check | CheckResult, dc: docker.DockerClient | None = None) -> Results:
+    """Run checks (results pass through) and return them for display."""
+    return Results([c if isinstance(c, CheckResult) else c(dc) for c in checks])
+
+
+def require(*checks: Check | CheckResult, dc: docker.DockerClient | None = None) -> Results:
+    """Like :func:`check`, but raise one AssertionError that lists every failure."""
+    results = check(*checks, dc=dc)
+    if not results.passed:
+        failed = [r.message for r in results if not r.passed]
+        raise AssertionError("\n" + "\n".join(failed))
+    return results
+
+
+@functools.lru_cache(maxsize=4)
+def _client_for(host: str) -> docker.DockerClient:
+    from .. import engine
+
+    spec = engine.default_spec()
+    if host:
+        spec = engine.EngineSpec(state_dir=spec.state_dir, host=host)
+    return engine.client(spec, timeout=60)
+
+
+def client() -> docker.DockerClient:
+    """The engine the notebook talks to (``DOCKER_HOST`` or the default socket), cached."""
+    return _client_for(os.environ.get("DOCKER_HOST", ""))
+
+
+def short_id(image_id: str | None) -> str:
+    return (image_id or "")[7:19] if (image_id or "").startswith("sha256:") else (image_id or "")
+
+
+def join(items: Iterable[str]) -> str:
+    items = list(items)
+    return ", ".join(items) if items else "(없음)"

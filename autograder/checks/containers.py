@@ -1,0 +1,218 @@
+"""Checks of containers: existence, state, image, ports, writable layer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import docker
+import docker.errors
+
+from .base import Check, CheckResult, fail, join, ok, short_id
+from .images import _preview, get_image, read_from_container
+
+DIFF_KINDS = {0: "C", 1: "A", 2: "D"}
+
+
+def get_container(dc: docker.DockerClient, name: str):
+    try:
+        return dc.containers.get(name)
+    except docker.errors.NotFound:
+        return None
+
+
+def _missing(title: str, name: str) -> CheckResult:
+    return fail(
+        title,
+        f"컨테이너 {name} 가 있음",
+        "그런 컨테이너가 없음",
+        f"`docker ps -a` 로 확인하고, `--name {name}` 으로 만드세요.",
+    )
+
+
+@dataclass(frozen=True)
+class ContainerExists(Check):
+    name: str
+
+    @property
+    def title(self) -> str:
+        return f"컨테이너 {self.name} 가 있다"
+
+    def run(self, dc: docker.DockerClient) -> CheckResult:
+        container = get_container(dc, self.name)
+        if container is None:
+            return _missing(self.title, self.name)
+        return ok(self.title, container.status)
+
+
+@dataclass(frozen=True)
+class ContainerAbsent(Check):
+    name: str
+
+    @property
+    def title(self) -> str:
+        return f"컨테이너 {self.name} 는 지워졌다"
+
+    def run(self, dc: docker.DockerClient) -> CheckResult:
+        container = get_container(dc, self.name)
+        if container is None:
+            return ok(self.title)
+        return fail(
+            self.title,
+            "컨테이너가 없음",
+            f"아직 있음 ({container.status})",
+            f"`docker rm -f {self.name}` 로 지우세요.",
+        )
+
+
+@dataclass(frozen=True)
+class ContainerRunning(Check):
+    name: str
+
+    @property
+    def title(self) -> str:
+        return f"컨테이너 {self.name} 가 실행 중이다"
+
+    def run(self, dc: docker.DockerClient) -> CheckResult:
+        container = get_container(dc, self.name)
+        if container is None:
+            return _missing(self.title, self.name)
+        if container.status == "running":
+            return ok(self.title)
+        code = container.attrs.get("State", {}).get("ExitCode")
+        logs = container.logs(tail=3).decode(errors="replace").strip()
+        return fail(
+            self.title,
+            "running",
+            f"{container.status} (종료 코드 {code}) {_preview(logs)}",
+            f"`docker logs {self.name}` 로 이유를 보고, `-d` 로 실행했는지 확인하세요.",
+        )
+
+
+@dataclass(frozen=True)
+class ContainerFromImage(Check):
+    """The container was created from the image that ``ref`` names now (by ID, not by name)."""
+
+    name: str
+    ref: str
+
+    @property
+    def title(self) -> str:
+        return f"컨테이너 {self.name} 는 이미지 {self.ref} 로 만들어졌다"
+
+    def run(self, dc: docker.DockerClient) -> CheckResult:
+        container = get_container(dc, self.name)
+        if container is None:
+            return _missing(self.title, self.name)
+        image = get_image(dc, self.ref)
+        if image is None:
+            return fail(self.title, f"이미지 {self.ref}", "그런 이미지가 없음")
+        used = container.attrs.get("Image", "")
+        if used == image.id:
+            return ok(self.title, short_id(used))
+        return fail(
+            self.title,
+            f"이미지 ID {short_id(image.id)}",
+            f"이미지 ID {short_id(used)}",
+            "이미지를 다시 빌드했다면 컨테이너도 새로 만들어야 새 이미지를 씁니다.",
+        )
+
+
+@dataclass(frozen=True)
+class PortPublished(Check):
+    """``container_port`` is published on ``host_port`` of the host (any address, or loopback)."""
+
+    name: str
+    container_port: int
+    host_port: int | None = None
+
+    @property
+    def title(self) -> str:
+        where = f"호스트 {self.host_port}" if self.host_port else "호스트의 어떤 포트"
+        return f"{self.name} 의 {self.container_port}/tcp 가 {where} 에 연결됐다"
+
+    def run(self, dc: docker.DockerClient) -> CheckResult:
+        container = get_container(dc, self.name)
+        if container is None:
+            return _missing(self.title, self.name)
+        key = f"{self.container_port}/tcp"
+        live = (container.attrs.get("NetworkSettings") or {}).get("Ports") or {}
+        asked = (container.attrs.get("HostConfig") or {}).get("PortBindings") or {}
+        bindings = live.get(key) or asked.get(key) or []  # live when running, else as asked
+        ports = [b.get("HostPort") for b in bindings]
+        if bindings and (self.host_port is None or str(self.host_port) in ports):
+            return ok(self.title, join(p or "?" for p in ports))
+        want = self.host_port or "아무 포트"
+        return fail(
+            self.title,
+            f"-p {want}:{self.container_port}",
+            f"연결: {join(p or '?' for p in ports)}",
+            "포트 연결은 컨테이너를 만들 때 정합니다: 지우고 `-p` 를 붙여 다시 만드세요.",
+        )
+
+
+@dataclass(frozen=True)
+class DiffHas(Check):
+    """``docker diff`` of the container lists these paths with these kinds (A/C/D)."""
+
+    name: str
+    entries: tuple[tuple[str, str], ...]  # (path, kind)
+
+    @property
+    def title(self) -> str:
+        listed = join(f"{k} {p}" for p, k in self.entries)
+        return f"{self.name} 의 쓰기 레이어(docker diff)에 {listed}"
+
+    def run(self, dc: docker.DockerClient) -> CheckResult:
+        container = get_container(dc, self.name)
+        if container is None:
+            return _missing(self.title, self.name)
+        seen = {item["Path"]: DIFF_KINDS.get(item["Kind"], "?") for item in container.diff() or []}
+        missing = [f"{k} {p}" for p, k in self.entries if seen.get(p) != k]
+        if not missing:
+            return ok(self.title)
+        return fail(
+            self.title,
+            join(f"{k} {p}" for p, k in self.entries),
+            join(f"{k} {p}" for p, k in sorted(seen.items())),
+            "컨테이너 안의 파일을 실제로 바꿨는지 확인하세요 "
+            "(docker diff 는 바뀐 경로만 보여 줍니다).",
+        )
+
+
+@dataclass(frozen=True)
+class FileInContainer(Check):
+    """``path`` inside the container (running or stopped) contains ``contains``; or is absent."""
+
+    name: str
+    path: str
+    contains: str | None = None
+    absent: bool = False
+
+    @property
+    def title(self) -> str:
+        if self.absent:
+            return f"컨테이너 {self.name} 안에 {self.path} 가 없다"
+        extra = f" (내용에 {self.contains!r})" if self.contains else ""
+        return f"컨테이너 {self.name} 안에 {self.path} 가 있다{extra}"
+
+    def run(self, dc: docker.DockerClient) -> CheckResult:
+        container = get_container(dc, self.name)
+        if container is None:
+            return _missing(self.title, self.name)
+        data = read_from_container(container, self.path)
+        if self.absent:
+            return (
+                ok(self.title)
+                if data is None
+                else fail(
+                    self.title,
+                    "파일이 없음",
+                    f"파일이 있음: {_preview(data.decode(errors='replace'))}",
+                )
+            )
+        if data is None:
+            return fail(self.title, f"{self.path} 파일", "파일이 없음")
+        text = data.decode(errors="replace")
+        if self.contains and self.contains not in text:
+            return fail(self.title, f"{self.contains!r} 포함", _preview(text))
+        return ok(self.title)
