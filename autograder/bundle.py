@@ -67,9 +67,10 @@ def load(
     path: str | Path,
     *,
     report: Callable[[str], None] = print,
+    verify: bool = True,
 ) -> list[str]:
     """Verify ``path`` then ``docker load`` it. Returns the tags it set."""
-    archive = savetar.read_archive(path)  # raises before the engine is touched
+    archive = savetar.read_archive(path, verify=verify)  # raises before the engine is touched
     before = {tag: _id(dc, tag) for tag in archive.repo_tags}
     started = time.monotonic()
     with open(path, "rb") as fh:

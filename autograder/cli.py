@@ -163,6 +163,28 @@ def doctor(quick: bool) -> None:
     sys.exit(0 if report.ok else 1)
 
 
+# --- execute ------------------------------------------------------------------------------
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--output", type=click.Path(path_type=Path), help="Where executed copies go.")
+@click.option("--private", is_flag=True, help="Each notebook on a fresh private engine.")
+@click.option("-j", "--jobs", default=1, show_default=True, help="Parallel notebooks (--private).")
+@click.option("--cell-timeout", default=300, show_default=True, help="Seconds per cell.")
+def execute(paths, output, private, jobs, cell_timeout) -> None:
+    """Run notebooks with papermill (default: notebooks/ and source/); exit 1 on a failure."""
+    from . import execute as exe
+
+    outcomes = exe.main(
+        list(paths) or None,
+        output=output,
+        private=private,
+        jobs=jobs,
+        cell_timeout=cell_timeout,
+        report=click.echo,
+    )
+    sys.exit(0 if all(o.ok for o in outcomes) else 1)
+
+
 def main() -> None:
     cli(prog_name="docker-course")
 

@@ -62,7 +62,8 @@ def cleanup(docker_client: docker.DockerClient) -> Iterator[None]:
     yield
     for container in docker_client.containers.list(all=True, filters=labels.selector(TEST_OWNER)):
         container.remove(force=True)
-    for image in docker_client.images.list(filters=labels.selector(TEST_OWNER)):
+    ours = docker_client.images.list(filters=labels.selector(TEST_OWNER))
+    for image in sorted(ours, key=lambda i: i.attrs["Created"], reverse=True):  # children first
         docker_client.images.remove(image.id, force=True)
     for volume in docker_client.volumes.list(filters=labels.selector(TEST_OWNER)):
         volume.remove(force=True)
@@ -71,5 +72,7 @@ def cleanup(docker_client: docker.DockerClient) -> Iterator[None]:
 @pytest.fixture
 def hello_image(docker_client: docker.DockerClient, cleanup, test_labels, unique_tag: str):
     """The hello app built under a unique test tag (removed afterwards)."""
-    image, _ = docker_client.images.build(path=str(HELLO), tag=unique_tag, labels=test_labels)
+    image, _ = docker_client.images.build(
+        path=str(HELLO), tag=unique_tag, labels=test_labels, rm=True, forcerm=True
+    )
     return image

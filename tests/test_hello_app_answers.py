@@ -13,7 +13,9 @@ HELLO = Path(__file__).parent / "fixtures" / "hello"
 def test_hello_image_answers_on_a_published_port(
     docker_client: docker.DockerClient, cleanup, test_labels, unique_tag: str
 ) -> None:
-    image, _ = docker_client.images.build(path=str(HELLO), tag=unique_tag, labels=test_labels)
+    image, _ = docker_client.images.build(
+        path=str(HELLO), tag=unique_tag, labels=test_labels, rm=True, forcerm=True
+    )
     container = docker_client.containers.run(
         image.id, detach=True, labels=test_labels, ports={"3000/tcp": ("127.0.0.1", None)}
     )

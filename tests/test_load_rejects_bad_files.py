@@ -24,7 +24,7 @@ def truncated_bundle(private_prepared, private_client: docker.DockerClient, tmp_
     dockerfile = "FROM busybox:1.37\nRUN head -c 300000 /dev/urandom > /blob\n"
     (tmp_path / "Dockerfile").write_text(dockerfile)
     image, _ = private_client.images.build(
-        path=str(tmp_path), tag="loadtest/cut:1", labels=labels.managed("tests")
+        path=str(tmp_path), tag="loadtest/cut:1", labels=labels.managed("tests"), rm=True
     )
     whole = tmp_path / "whole.tar"
     bundle.bundle(private_client, ["loadtest/cut:1"], whole, report=lambda _: None)

@@ -57,4 +57,10 @@ class Computed(Check):
 
 
 def _norm(value: Any) -> Any:
-    return value.strip().lower() if isinstance(value, str) else value
+    if isinstance(value, str):
+        return value.strip().lower()
+    if isinstance(value, list | tuple):
+        return tuple(_norm(v) for v in value)
+    if isinstance(value, set | frozenset):
+        return frozenset(_norm(v) for v in value)
+    return value

@@ -138,7 +138,7 @@ class PortPublished(Check):
         live = (container.attrs.get("NetworkSettings") or {}).get("Ports") or {}
         asked = (container.attrs.get("HostConfig") or {}).get("PortBindings") or {}
         bindings = live.get(key) or asked.get(key) or []  # live when running, else as asked
-        ports = [b.get("HostPort") for b in bindings]
+        ports = list(dict.fromkeys(b.get("HostPort") for b in bindings))  # IPv4 + IPv6 once
         if bindings and (self.host_port is None or str(self.host_port) in ports):
             return ok(self.title, join(p or "?" for p in ports))
         want = self.host_port or "아무 포트"

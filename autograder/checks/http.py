@@ -27,6 +27,13 @@ class HttpReply(Check):
 
     def run(self, dc: docker.DockerClient) -> CheckResult:
         url = f"http://{self.host}:{self.port}{self.path}"
+        if not dc.containers.list(filters={"publish": str(self.port)}):
+            return fail(
+                self.title,
+                repr(self.body),
+                f"포트 {self.port} 를 연결한 실행 중인 컨테이너가 없음",
+                f"`docker ps` 로 확인하고 `-p {self.port}:…` 로 컨테이너를 실행하세요.",
+            )
         seen: list[str] = []
 
         def answered() -> bool:

@@ -322,6 +322,15 @@ class SharedLayers(Check):
 
 def layer_files(dc: docker.DockerClient, ref: str, index: int) -> dict[str, bytes | None]:
     """Paths → content (files ≤ 1 MiB, else None) of one layer of ``ref`` (negative = from top)."""
+    return all_layer_files(dc, ref)[index]
+
+
+def all_layer_files(dc: docker.DockerClient, ref: str) -> list[dict[str, bytes | None]]:
+    """For each layer of ``ref``, bottom-up: paths → content (files ≤ 1 MiB, else None).
+
+    Read from ``docker save`` output, so a file deleted in a later layer still shows in the
+    layer that added it (and the deletion shows as a ``.wh.`` whiteout entry above).
+    """
     image = dc.images.get(ref)
     with tempfile.NamedTemporaryFile(suffix=".tar") as tmp:
         for chunk in image.save(named=False):
@@ -329,19 +338,21 @@ def layer_files(dc: docker.DockerClient, ref: str, index: int) -> dict[str, byte
         tmp.flush()
         archive = savetar.read_archive(tmp.name, verify=False)
         (saved,) = archive.images
-        name = saved.layers[index]
+        layers = []
         with tarfile.open(tmp.name) as outer:
-            handle = outer.extractfile(name)
-            assert handle is not None
-            with tarfile.open(fileobj=handle, mode="r:*") as layer:
-                found: dict[str, bytes | None] = {}
-                for member in layer:
-                    path = "/" + posixpath.normpath(member.name).lstrip("./")
-                    data = None
-                    if member.isfile() and member.size <= 1 << 20:
-                        data = layer.extractfile(member).read()  # type: ignore[union-attr]
-                    found[path] = data
-                return found
+            for name in saved.layers:
+                handle = outer.extractfile(name)
+                assert handle is not None
+                with tarfile.open(fileobj=handle, mode="r:*") as layer:
+                    found: dict[str, bytes | None] = {}
+                    for member in layer:
+                        path = "/" + posixpath.normpath(member.name).lstrip("./")
+                        data = None
+                        if member.isfile() and member.size <= 1 << 20:
+                            data = layer.extractfile(member).read()  # type: ignore[union-attr]
+                        found[path] = data
+                    layers.append(found)
+        return layers
 
 
 @dataclass(frozen=True)
@@ -418,3 +429,72 @@ class CommitOnTop(Check):
                 "`docker commit -m` 으로 메시지를 남기세요.",
             )
         return ok(self.title, f"{comment!r}")
+
+
+@dataclass(frozen=True)
+class NoLayerHas(Check):
+    """No layer of ``ref`` holds ``path`` (deleting it in a later layer does not count)."""
+
+    ref: str
+    path: str
+
+    @property
+    def title(self) -> str:
+        return f"{self.ref} 의 어느 레이어에도 {self.path} 가 없다"
+
+    def run(self, dc: docker.DockerClient) -> CheckResult:
+        if get_image(dc, self.ref) is None:
+            return _missing(self.title, self.ref)
+        holding = [n for n, files in enumerate(all_layer_files(dc, self.ref)) if self.path in files]
+        if not holding:
+            return ok(self.title)
+        return fail(
+            self.title,
+            "어느 레이어에도 없음",
+            f"{join(str(n) for n in holding)}번 레이어에 있음",
+            "나중 레이어에서 rm 해도 앞 레이어에는 남습니다: .dockerignore 나 "
+            "multi-stage 빌드로 처음부터 넣지 마세요.",
+        )
+
+
+@dataclass(frozen=True)
+class RunsAs(Check):
+    """A container of ``ref`` really runs as uid ``uid`` (runs ``id -u`` in a throw-away one)."""
+
+    ref: str
+    uid: int | None = None  # None: any uid but 0
+
+    @property
+    def title(self) -> str:
+        who = f"uid {self.uid}" if self.uid is not None else "root 가 아닌 사용자"
+        return f"{self.ref} 컨테이너가 실제로 {who} 로 실행된다"
+
+    def run(self, dc: docker.DockerClient) -> CheckResult:
+        if get_image(dc, self.ref) is None:
+            return _missing(self.title, self.ref)
+        container = dc.containers.create(
+            self.ref,
+            ["id", "-u"],
+            entrypoint=[],
+            labels=labels.managed("checks"),
+            network_disabled=True,
+        )
+        try:
+            container.start()
+            container.wait(timeout=30)
+            out = container.logs(stdout=True, stderr=False).decode().strip()
+        finally:
+            container.remove(force=True)
+        try:
+            uid = int(out)
+        except ValueError:
+            return fail(self.title, "id -u 의 결과", repr(out[:80]))
+        good = uid != 0 if self.uid is None else uid == self.uid
+        if good:
+            return ok(self.title, f"uid {uid}")
+        return fail(
+            self.title,
+            self.title.split("실제로 ")[1],
+            f"uid {uid}",
+            "Dockerfile 에 `USER node` 처럼 일반 사용자를 지정하세요.",
+        )

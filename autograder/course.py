@@ -1,0 +1,166 @@
+"""What each section notebook creates, and its setup and cleanup cells.
+
+The setup cell (locked) checks the machine, resets this section's own objects so "Run All"
+works twice, makes the section's work folder, and builds an earlier section's image when the
+section needs it, so every notebook can be graded alone on a fresh engine. The cleanup cell
+removes only the names this section declares (and nothing when ``DOCKER_COURSE_KEEP=1``, which
+the grader sets so it can audit the final state).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import docker
+import docker.errors
+
+from . import doctor, engine, labels
+from .errors import CourseError
+
+HELLO_FILES = Path(__file__).parent / "course_files" / "hello"
+HELLO_REF = "study/hello:1.0"
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    containers: tuple[str, ...] = ()
+    images: tuple[str, ...] = ()
+    volumes: tuple[str, ...] = ()
+    needs_hello: bool = False  # setup builds study/hello:1.0 from the reference files
+
+
+SECTIONS: dict[str, Section] = {
+    s.id: s
+    for s in (
+        Section("01-concepts", "핵심 개념", containers=("concept-a", "concept-b")),
+        Section(
+            "02-build-run",
+            "실습 1 — 빌드와 실행",
+            containers=("hello1", "hello2"),
+            images=(HELLO_REF,),
+        ),
+        Section(
+            "03-commit-save-load",
+            "실습 2 — commit, save, load",
+            containers=("temp1",),
+            images=("study/hello:modified",),
+            needs_hello=True,
+        ),
+        Section(
+            "04-layers",
+            "레이어와 태그",
+            images=(
+                "study/hello:1.1",
+                "study/hello:latest",
+                "study/hello:stable",
+                "study/hello:cache-test",
+            ),
+            needs_hello=True,
+        ),
+        Section(
+            "05-volumes",
+            "볼륨과 바인드 마운트",
+            containers=("data-demo", "scratch-demo", "bind-demo"),
+            volumes=("mydata",),
+        ),
+        Section(
+            "06-best-practices",
+            "모범 사례",
+            images=(
+                "study/multi:1.0",
+                "study/nonroot:1.0",
+                "study/secret:leaky",
+                "study/secret:clean",
+                "study/pinned:1.0",
+            ),
+        ),
+        Section("07-review", "복습 문제"),
+    )
+}
+
+
+@dataclass
+class Workspace:
+    """What the setup cell returns: the section, its work folder and the doctor's report."""
+
+    section: Section
+    work: Path
+    report: doctor.Report
+    notes: list[str] = field(default_factory=list)
+
+    def _repr_html_(self) -> str:
+        notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
+        return (
+            f"<div><b>{html.escape(self.section.id)} — {html.escape(self.section.title)}</b>"
+            f"{self.report._repr_html_()}<div>작업 폴더: <code>{html.escape(str(self.work))}"
+            f"</code></div><ul>{notes}</ul></div>"
+        )
+
+
+def setup(section_id: str, *, work_dir: str | os.PathLike | None = None) -> Workspace:
+    """The locked first cell of a section notebook."""
+    section = SECTIONS[section_id]
+    report = doctor.run(quick=True)
+    if not report.ok:
+        raise CourseError("환경 점검 실패:\n" + report.text(), fix="`make lab` 을 다시 실행하세요.")
+    dc = engine.client()
+    ws = Workspace(section, _work_folder(section, work_dir), report)
+    removed = reset(section, dc)
+    if removed:
+        ws.notes.append("이전 실행이 남긴 것 정리: " + ", ".join(removed))
+    if section.needs_hello:
+        build_hello(dc)
+        ws.notes.append(f"{HELLO_REF} 를 참조용 app.js 와 Dockerfile 로 준비했습니다.")
+    return ws
+
+
+def _work_folder(section: Section, work_dir) -> Path:
+    """``work_dir``, else ``$DOCKER_COURSE_WORK/<section>``, else ``./work`` (never emptied)."""
+    if work_dir is not None:
+        work = Path(work_dir)
+    elif os.environ.get("DOCKER_COURSE_WORK"):
+        work = Path(os.environ["DOCKER_COURSE_WORK"]) / section.id
+    else:
+        work = Path("work")
+    work = work.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    return work
+
+
+def reset(section: Section, dc: docker.DockerClient) -> list[str]:
+    """Remove this section's named containers, images and volumes. Returns what it removed."""
+    removed = []
+    for name in section.containers:
+        with contextlib.suppress(docker.errors.NotFound):
+            dc.containers.get(name).remove(force=True)
+            removed.append(f"컨테이너 {name}")
+    for ref in section.images:
+        with contextlib.suppress(docker.errors.ImageNotFound):
+            dc.images.remove(ref, force=True)
+            removed.append(f"이미지 {ref}")
+    for name in section.volumes:
+        with contextlib.suppress(docker.errors.NotFound):
+            dc.volumes.get(name).remove(force=True)
+            removed.append(f"볼륨 {name}")
+    return removed
+
+
+def build_hello(dc: docker.DockerClient) -> str:
+    """Build the reference study/hello:1.0 (as §2 teaches it). Cached builds cost ~0.1 s."""
+    image, _ = dc.images.build(
+        path=str(HELLO_FILES), tag=HELLO_REF, rm=True, labels=labels.managed("course")
+    )
+    return image.id
+
+
+def cleanup(section_id: str) -> list[str]:
+    """The last cell: remove what this section created (kept when DOCKER_COURSE_KEEP=1)."""
+    if os.environ.get("DOCKER_COURSE_KEEP") == "1":
+        return []
+    return reset(SECTIONS[section_id], engine.client())
