@@ -47,3 +47,9 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+release: $(STAMP)
+	$(BIN)/docker-course release
+
+execute: setup
+	$(BIN)/docker-course execute --private -j 2

@@ -185,6 +185,16 @@ def execute(paths, output, private, jobs, cell_timeout) -> None:
     sys.exit(0 if all(o.ok for o in outcomes) else 1)
 
 
+# --- release ------------------------------------------------------------------------------
+@cli.command()
+@click.argument("assignments", nargs=-1)
+def release(assignments) -> None:
+    """Regenerate release/ from source/ with nbgrader (all assignments by default)."""
+    from . import release as rel
+
+    rel.main(only=list(assignments) or None, report=click.echo)
+
+
 def main() -> None:
     cli(prog_name="docker-course")
 
