@@ -48,7 +48,7 @@ SECTIONS: dict[str, Section] = {
         Section(
             "03-commit-save-load",
             "실습 2 — commit, save, load",
-            containers=("temp1",),
+            containers=("temp1", "modified1"),
             images=("study/hello:modified",),
             needs_hello=True,
         ),
@@ -60,6 +60,7 @@ SECTIONS: dict[str, Section] = {
                 "study/hello:latest",
                 "study/hello:stable",
                 "study/hello:cache-test",
+                "study/hello:tmp",
             ),
             needs_hello=True,
         ),
@@ -74,6 +75,7 @@ SECTIONS: dict[str, Section] = {
             "모범 사례",
             images=(
                 "study/multi:1.0",
+                "study/multi:build",
                 "study/nonroot:1.0",
                 "study/secret:leaky",
                 "study/secret:clean",
