@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import docker.errors
 
 from .. import labels
 from ..images import COURSE_IMAGES
+from ..waiting import wait_until
 from .base import Check, CheckResult, fail, ok
 from .images import _preview
 
@@ -68,6 +70,7 @@ class VolumeFile(Check):
     volume: str
     path: str
     content: str
+    settle: float = 5.0
 
     @property
     def title(self) -> str:
@@ -76,7 +79,19 @@ class VolumeFile(Check):
     def run(self, dc: docker.DockerClient) -> CheckResult:
         if get_volume(dc, self.volume) is None:
             return fail(self.title, f"볼륨 {self.volume}", "그런 볼륨이 없음")
-        data = read_volume_file(dc, self.volume, self.path)
+        # a detached container may still be writing: look again for a few seconds
+        seen: list[bytes | None] = [None]
+
+        def settled() -> bool:
+            seen[0] = read_volume_file(dc, self.volume, self.path)
+            return (
+                seen[0] is not None
+                and seen[0].decode(errors="replace").strip() == self.content.strip()
+            )
+
+        with contextlib.suppress(TimeoutError):
+            wait_until(settled, timeout=self.settle, interval=0.3)
+        data = seen[0]
         if data is None:
             return fail(
                 self.title,
