@@ -5,33 +5,38 @@ require(ImageExists("study/hello:1.0"), ContainerRunning("hello1"))
 """
 
 from .answers import Answer, Computed
-from .archive import SavedTar
+from .archive import IsConfigDigest, LoadedFromTar, SavedTar
 from .base import Check, CheckResult, Results, check, client, require
 from .containers import (
     ContainerAbsent,
     ContainerExists,
     ContainerFromImage,
     ContainerRunning,
+    CopiedFromContainer,
     DiffHas,
     FileInContainer,
     PortPublished,
 )
 from .http import HttpReply
 from .images import (
-    CommitOnTop,
     FileInImage,
-    FileInLayer,
+    FileInImageLacks,
     ImageAbsent,
     ImageConfig,
     ImageExists,
-    LayersExtend,
-    NoLayerHas,
     RunsAs,
     RunsAsNonRoot,
-    SharedLayers,
     TagsShareId,
 )
-from .volumes import HostFile, VolumeExists, VolumeFile
+from .layers import (
+    CommitOnTop,
+    FileInLayer,
+    LayersExtend,
+    NoLayerHas,
+    OnlyTopLayerDiffers,
+    SharedLayers,
+)
+from .volumes import HostFile, MountedAt, VolumeExists, VolumeFile
 
 __all__ = [
     "Answer",
@@ -43,17 +48,23 @@ __all__ = [
     "ContainerExists",
     "ContainerFromImage",
     "ContainerRunning",
+    "CopiedFromContainer",
     "DiffHas",
     "FileInContainer",
     "FileInImage",
+    "FileInImageLacks",
     "FileInLayer",
     "HostFile",
     "HttpReply",
     "ImageAbsent",
     "ImageConfig",
     "ImageExists",
+    "IsConfigDigest",
     "LayersExtend",
+    "LoadedFromTar",
+    "MountedAt",
     "NoLayerHas",
+    "OnlyTopLayerDiffers",
     "PortPublished",
     "Results",
     "RunsAs",

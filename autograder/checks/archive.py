@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import re
+import tempfile
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 import docker
 
 from .. import savetar
 from .base import Check, CheckResult, fail, join, ok, short_id
-from .images import get_image
+from .images import _missing, get_image
+
+_ZERO_TIME = "0001-01-01T00:00:00Z"
 
 
 @dataclass(frozen=True)
@@ -57,3 +64,109 @@ class SavedTar(Check):
                     "이미지를 바꾼 뒤 다시 저장하세요.",
                 )
         return ok(self.title, f"{archive.format}, 레이어 {len(saved.layers)}개")
+
+
+@dataclass(frozen=True)
+class IsConfigDigest(Check):
+    """``value`` is ``"sha256:" + sha256(config JSON)`` of image ``ref``.
+
+    In the classic image store that is exactly the image ID. In the containerd image store
+    (Docker 29+) the ID is the manifest digest instead, so the config digest is read from an
+    export of the image (only when ``value`` is not the ID).
+    """
+
+    name: str
+    value: Any
+    ref: str
+
+    @property
+    def title(self) -> str:
+        return f"계산한 값 {self.name} = {self.ref} 의 config 의 sha256"
+
+    def run(self, dc: docker.DockerClient) -> CheckResult:
+        image = get_image(dc, self.ref)
+        if image is None:
+            return _missing(self.title, self.ref)
+        if not isinstance(self.value, str) or not self.value:
+            return fail(
+                self.title, '"sha256:..." 문자열', repr(self.value)[:80], "변수에 값을 넣으세요."
+            )
+        if self.value == image.id:
+            return ok(self.title, f"= 이미지 ID {short_id(image.id)}")
+        digest = _config_digest(image)
+        if self.value == digest:
+            return ok(self.title, f"config {short_id(digest)} (이미지 ID 는 manifest digest)")
+        hint = (
+            '앞에 "sha256:" 을 붙였는지 보세요.'
+            if self.value.removeprefix("sha256:") == digest.removeprefix("sha256:")
+            else "manifest.json 의 Config 가 가리키는 파일의 바이트 전체를 해시하세요."
+        )
+        return fail(self.title, digest[:80], self.value[:80], hint)
+
+
+def _config_digest(image) -> str:
+    """sha256 of the image's config, from ``docker save`` of that one image."""
+    with tempfile.NamedTemporaryFile(suffix=".tar") as tmp:
+        for chunk in image.save(named=False):
+            tmp.write(chunk)
+        tmp.flush()
+        (saved,) = savetar.read_archive(tmp.name, verify=False).images
+        return saved.config_digest
+
+
+def _parse_time(text: str) -> datetime | None:
+    """RFC 3339 with nanoseconds (Go) → aware datetime; None for Go's zero time or junk."""
+    if not text or text.startswith("0001-01-01"):
+        return None
+    text = re.sub(r"(\.\d{6})\d+", r"\1", text.replace("Z", "+00:00"))
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class LoadedFromTar(Check):
+    """Image ``ref`` is the one in the ``docker save`` tar ``path`` and was put on the engine by
+    ``docker load`` after the tar was written (not left over from before the save).
+
+    The classic image store leaves ``Metadata.LastTagTime`` at Go's zero time for a loaded image
+    (commit and tag set it); other stores set it at load time, after the tar's mtime.
+    """
+
+    ref: str
+    path: str
+
+    @property
+    def title(self) -> str:
+        return f"{self.ref} 는 {self.path} 에서 docker load 로 다시 불러온 이미지다"
+
+    def run(self, dc: docker.DockerClient) -> CheckResult:
+        image = get_image(dc, self.ref)
+        if image is None:
+            return _missing(self.title, self.ref)
+        try:
+            saved = savetar.read_archive(self.path, verify=False).find(self.ref)
+        except savetar.ArchiveError as exc:
+            return fail(self.title, "온전한 docker save tar", exc.message)
+        if saved is None:
+            return fail(self.title, f"tar 의 RepoTags 에 {self.ref}", "그 태그가 없음")
+        if image.id not in {saved.config_digest, saved.manifest_digest}:
+            return fail(
+                self.title,
+                f"tar 안의 이미지 {short_id(saved.config_digest)}",
+                f"엔진의 이미지 {short_id(image.id)}",
+                "tar 를 만든 뒤 이미지를 바꾸지 않았는지 확인하세요.",
+            )
+        tagged = _parse_time((image.attrs.get("Metadata") or {}).get("LastTagTime") or _ZERO_TIME)
+        written = datetime.fromtimestamp(Path(self.path).stat().st_mtime, tz=UTC)
+        if tagged is not None and tagged < written:
+            return fail(
+                self.title,
+                "tar 를 쓴 뒤 docker load 로 생긴 이미지",
+                f"tar 를 쓰기 전({tagged:%H:%M:%S})부터 있던 이미지",
+                f"`docker rmi {self.ref}` 로 지운 뒤 `docker load -i {self.path}` 로 "
+                "다시 불러오세요.",
+            )
+        return ok(self.title, short_id(image.id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import docker
 import docker.errors
@@ -216,3 +217,41 @@ class FileInContainer(Check):
         if self.contains and self.contains not in text:
             return fail(self.title, f"{self.contains!r} 포함", _preview(text))
         return ok(self.title)
+
+
+@dataclass(frozen=True)
+class CopiedFromContainer(Check):
+    """The host file ``host_path`` has the same bytes as ``path`` in container ``name``."""
+
+    host_path: str
+    name: str
+    path: str
+
+    @property
+    def title(self) -> str:
+        return f"{self.host_path} 는 컨테이너 {self.name} 의 {self.path} 와 같다"
+
+    def run(self, dc: docker.DockerClient) -> CheckResult:
+        container = get_container(dc, self.name)
+        if container is None:
+            return _missing(self.title, self.name)
+        inside = read_from_container(container, self.path)
+        if inside is None:
+            return fail(self.title, f"컨테이너 안의 {self.path}", "파일이 없음")
+        host = Path(self.host_path)
+        if not host.is_file():
+            return fail(
+                self.title,
+                "호스트에 복사한 파일",
+                "파일이 없음",
+                f"`docker cp {self.name}:{self.path} 호스트경로` 로 꺼내세요.",
+            )
+        copied = host.read_bytes()
+        if copied != inside:
+            return fail(
+                self.title,
+                _preview(inside.decode(errors="replace")),
+                _preview(copied.decode(errors="replace")),
+                "복사한 뒤 파일을 고치지 않았는지, 다른 컨테이너에서 꺼내지 않았는지 보세요.",
+            )
+        return ok(self.title, f"{len(copied)} 바이트")

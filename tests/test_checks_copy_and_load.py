@@ -5,7 +5,7 @@ from pathlib import Path
 
 import docker
 
-from autograder.checks.extra_s03 import CopiedFromContainer, FileInImageLacks, LoadedFromTar
+from autograder.checks import CopiedFromContainer, FileInImageLacks, LoadedFromTar
 
 LINE = "console.log('modified');"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import docker
 
-from autograder.checks.extra_s04 import IsConfigDigest, OnlyTopLayerDiffers
+from autograder.checks import IsConfigDigest, OnlyTopLayerDiffers
 from tests.conftest import HELLO
 
 
@@ -61,7 +61,7 @@ def test_config_digest_when_the_id_is_a_manifest_digest(
     docker_client: docker.DockerClient, hello_image, unique_tag: str, tmp_path: Path, monkeypatch
 ) -> None:
     """containerd image store: the ID is not the config digest; the export still tells it."""
-    from autograder.checks import extra_s04
+    from autograder.checks import archive
 
     digest = _config_sha(docker_client, unique_tag, tmp_path)
 
@@ -71,7 +71,7 @@ def test_config_digest_when_the_id_is_a_manifest_digest(
         def save(self, named: bool = False):
             return hello_image.save(named=named)
 
-    monkeypatch.setattr(extra_s04, "get_image", lambda dc, ref: ManifestIdImage())
+    monkeypatch.setattr(archive, "get_image", lambda dc, ref: ManifestIdImage())
     result = IsConfigDigest("computed_id", digest, unique_tag)()
     assert result.passed and "manifest" in result.seen, result.message
     assert not IsConfigDigest("computed_id", ManifestIdImage.id[:-1] + "0", unique_tag)().passed

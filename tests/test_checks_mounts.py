@@ -6,7 +6,7 @@ from pathlib import Path
 import docker
 import pytest
 
-from autograder.checks.extra_s05 import MountedAt
+from autograder.checks import MountedAt
 
 
 def test_mounted_at_volume_and_bind(
