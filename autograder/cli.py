@@ -195,6 +195,47 @@ def release(assignments) -> None:
     rel.main(only=list(assignments) or None, report=click.echo)
 
 
+# --- grade --------------------------------------------------------------------------------
+def _grade_defaults() -> dict:
+    from . import grade as grd
+
+    return grd.main.__kwdefaults__
+
+
+@cli.command()
+@click.argument(
+    "course", type=click.Path(exists=True, file_okay=False, path_type=Path), default="."
+)
+@click.option("--assignment", help="Only this assignment (default: all).")
+@click.option("--student", help="Only this student.")
+@click.option("-j", "--jobs", type=int, help="Parallel workers (default: cores).")
+@click.option("--time-limit", type=float, help="Seconds one submission may take in all.")
+@click.option("--no-feedback", is_flag=True, help="Skip nbgrader generate_feedback.")
+@click.option(
+    "--backend",
+    type=click.Choice(["auto", "private", "shared"]),
+    default="auto",
+    show_default=True,
+    help="private: a fresh engine per submission (Linux, root).",
+)
+def grade(course, assignment, student, jobs, time_limit, no_feedback, backend) -> None:
+    """Autograde COURSE's submitted/ with nbgrader, each submission on its own engine."""
+    from . import grade as grd
+
+    defaults = _grade_defaults()
+    outcomes = grd.main(
+        course,
+        assignment=assignment,
+        student=student,
+        jobs=jobs or defaults["jobs"],
+        time_limit=time_limit or defaults["time_limit"],
+        feedback=not no_feedback,
+        backend=backend,
+        echo=click.echo,
+    )
+    sys.exit(0 if all(o.status == "graded" for o in outcomes) else 1)
+
+
 def main() -> None:
     cli(prog_name="docker-course")
 

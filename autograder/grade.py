@@ -1,0 +1,153 @@
+"""``docker-course grade``: nbgrader autograde, one fresh private engine per submission, in
+parallel, with an out-of-kernel audit, progress, a summary, feedback and CSV exports.
+
+Wraps nbgrader (autograde, generate_feedback, export, zip_collect); re-implements none of it.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+from tqdm import tqdm
+
+from . import engine, seed
+from .errors import CourseError
+from .grading import backends, gradebook, report
+from .grading.worker import Job, Outcome, grade_one
+from .private_engine import reap_leftovers
+
+
+def main(
+    course: Path,
+    *,
+    assignment: str | None = None,
+    student: str | None = None,
+    jobs: int = os.cpu_count() or 2,
+    time_limit: float = 900.0,
+    feedback: bool = True,
+    backend: str = "auto",
+    report_dir: Path | None = None,
+    echo: Callable[[str], None] = print,
+) -> list[Outcome]:
+    course = course.resolve()
+    todo = discover(course, assignment, student)
+    if not todo:
+        raise CourseError(
+            f"no submission to grade under {course / 'submitted'}",
+            fix="Collect first (nbgrader collect / zip_collect), or check the "
+            "--assignment/--student filters.",
+        )
+    for name in sorted({j.assignment for j in todo}):
+        _ensure_released(course, name)
+    lease_factory, jobs = _backend(backend, jobs, echo)
+    scratch_root = course / ".grading"
+    lock = threading.Lock()
+    echo(f"grading {len(todo)} submissions with {jobs} workers ({_backend_name(lease_factory)})")
+    outcomes: list[Outcome] = []
+    started = time.monotonic()
+    with (
+        ThreadPoolExecutor(max_workers=jobs) as pool,
+        tqdm(
+            total=len(todo),
+            unit="sub",
+            file=sys.stderr,
+            dynamic_ncols=True,
+            bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}]",
+        ) as bar,
+    ):
+        futures = {
+            pool.submit(
+                grade_one,
+                course,
+                job,
+                scratch_root / f"{job.student}--{job.assignment}",
+                lease_factory,
+                time_limit=time_limit,
+                lock=lock,
+            ): job
+            for job in todo
+        }
+        for future in as_completed(futures):
+            outcome = future.result()
+            gradebook.merge(course, outcome, lock)
+            outcomes.append(outcome)
+            bar.set_postfix_str(f"{outcome.job.student}/{outcome.job.assignment} {outcome.status}")
+            bar.update()
+    found = report.rows(course, outcomes)
+    echo(report.table(found))
+    echo(f"{len(outcomes)} submissions in {time.monotonic() - started:.0f} s")
+    report_dir = report_dir or course / "reports"
+    checks = report.check_rows(course, outcomes)
+    report.write_check_csv(report_dir / "checks.csv", checks)
+    report.write_html(report_dir / "report.html", found, checks)
+    _nbgrader(course, ["export", "--to", str(report_dir / "grades.csv")])
+    if feedback:
+        for name in sorted({o.job.assignment for o in outcomes if o.status == "graded"}):
+            _nbgrader(course, ["generate_feedback", name, "--force"])
+    echo(
+        f"reports: {report_dir}/grades.csv, checks.csv, report.html; feedback in {course}/feedback"
+    )
+    return outcomes
+
+
+def discover(course: Path, assignment: str | None, student: str | None) -> list[Job]:
+    submitted = course / "submitted"
+    found = []
+    for student_dir in sorted(p for p in submitted.glob("*") if p.is_dir()):
+        if student and student_dir.name != student:
+            continue
+        for assignment_dir in sorted(p for p in student_dir.glob("*") if p.is_dir()):
+            if assignment and assignment_dir.name != assignment:
+                continue
+            if (course / "source" / assignment_dir.name).is_dir():
+                found.append(Job(student_dir.name, assignment_dir.name))
+    return found
+
+
+def _ensure_released(course: Path, assignment: str) -> None:
+    if not (course / "gradebook.db").exists() or not gradebook.has_assignment(course, assignment):
+        _nbgrader(course, ["generate_assignment", assignment, "--force"])
+
+
+def _backend(choice: str, jobs: int, echo):
+    if choice in {"auto", "private"} and backends.private_available():
+        tar = seed.cached_bundle(engine.client(), engine.project_root() / ".course" / "images")
+        removed = reap_leftovers()
+        if removed:
+            echo(f"removed leftovers of an earlier run: {', '.join(removed)}")
+        return functools.partial(backends.private_lease, tar), max(1, jobs)
+    if choice == "private":
+        raise CourseError("--backend private needs Linux and root (network namespaces).")
+    echo("!" * 78 + "\n! " + backends.SHARED_WARNING + "\n" + "!" * 78)
+    return backends.shared_lease, 1
+
+
+def _backend_name(factory) -> str:
+    return (
+        "private engine per submission"
+        if isinstance(factory, functools.partial)
+        else "SHARED engine, one at a time"
+    )
+
+
+def _nbgrader(course: Path, args: list[str]) -> None:
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ.get('PATH', '')}"}
+    done = subprocess.run(
+        [str(bin_dir / "nbgrader"), *args],
+        cwd=course,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise CourseError(f"nbgrader {' '.join(args)} failed:\n{done.stderr[-1500:]}")

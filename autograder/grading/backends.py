@@ -1,0 +1,94 @@
+"""Where a submission's notebook runs: a fresh private engine, or (loudly) a shared one.
+
+``private``: Linux and root; a dockerd in its own network namespace with its own data-root,
+seeded with the course images; the grading process runs inside that namespace, so published
+ports of parallel submissions never collide and the host engine is never touched.
+``shared``: anywhere else; the one engine DOCKER_HOST points at, reset between submissions
+(the names every section declares are removed). Submissions then run one at a time and can
+still see leftovers under other names: the report says so for every submission.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import docker
+import docker.errors
+
+from .. import course, engine, seed, system
+from ..private_engine import PrivateEngine
+
+
+@dataclass
+class Lease:
+    """One engine, for one submission."""
+
+    backend: str
+    docker_host: str
+    netns: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def wrap(self, argv: list[str]) -> list[str]:
+        return ["nsenter", f"--net=/var/run/netns/{self.netns}", *argv] if self.netns else argv
+
+    def kill_stragglers(self) -> None:
+        """Kill every process left in the namespace (kernels, servers), but the engine's own."""
+        if not self.netns:
+            return
+        done = subprocess.run(
+            ["ip", "netns", "pids", self.netns], capture_output=True, text=True, check=False
+        )
+        for pid in map(int, done.stdout.split()):
+            with contextlib.suppress(OSError):
+                comm = Path(f"/proc/{pid}/comm").read_text().strip()
+                if comm not in {"dockerd", "containerd", "containerd-shim", "docker-proxy"}:
+                    os.kill(pid, signal.SIGKILL)
+
+
+def private_available() -> bool:
+    return (
+        system.is_linux()
+        and system.is_root()
+        and shutil.which("nsenter") is not None
+        and shutil.which("ip") is not None
+    )
+
+
+@contextlib.contextmanager
+def private_lease(seed_tar: Path) -> Iterator[Lease]:
+    with PrivateEngine() as pe:
+        seed.seed(pe.client(), seed_tar)
+        lease = Lease("private", pe.docker_host, pe.name)
+        try:
+            yield lease
+        finally:
+            lease.kill_stragglers()
+
+
+SHARED_WARNING = (
+    "SHARED ENGINE: no private engine here (needs Linux and root); submissions ran one at a "
+    "time on one engine reset between them; leftovers under other names may leak"
+)
+
+
+@contextlib.contextmanager
+def shared_lease() -> Iterator[Lease]:
+    dc = engine.client()
+    try:
+        _reset(dc)
+        yield Lease("shared", engine.default_spec().base_url(), None, [SHARED_WARNING])
+    finally:
+        _reset(dc)
+        dc.close()
+
+
+def _reset(dc: docker.DockerClient) -> None:
+    for section in course.SECTIONS.values():
+        course.reset(section, dc)

@@ -1,0 +1,163 @@
+"""Grade one (student, assignment) in a scratch copy of the course, on its own engine."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .backends import Lease
+
+AUDIT_CONFIG = """
+
+# --- added by docker-course grade: audit every grade cell from outside the kernel ---
+from autograder.grading.audit import AuditedExecute
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbgrader.preprocessors import (
+    AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput, SaveAutoGrades,
+)
+
+c.Autograde.autograde_preprocessors = [
+    AuditedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
+    AssignLatePenalties, CheckCellMetadata,
+]
+c.AuditedExecute.source_notebook = {source!r}
+c.AuditedExecute.report_path = {report!r}
+c.AuditedExecute.timeout = c.Execute.timeout
+c.AuditedExecute.interrupt_on_timeout = True
+"""
+
+
+@dataclass(frozen=True)
+class Job:
+    student: str
+    assignment: str
+
+
+@dataclass
+class Outcome:
+    job: Job
+    status: str  # graded | timeout | failed
+    backend: str
+    seconds: float
+    scratch: Path
+    problems: list[str] = field(default_factory=list)
+    audits: list[dict] = field(default_factory=list)
+
+    @property
+    def autograded(self) -> Path:
+        return self.scratch / "autograded" / self.job.student / self.job.assignment
+
+
+def prepare_scratch(course: Path, job: Job, scratch: Path, lock: threading.Lock) -> Path:
+    """A course folder with just this submission, its source and a copy of the gradebook."""
+    if scratch.exists():
+        shutil.rmtree(scratch)
+    (scratch / "submitted" / job.student).mkdir(parents=True)
+    shutil.copytree(course / "source" / job.assignment, scratch / "source" / job.assignment)
+    shutil.copytree(
+        course / "submitted" / job.student / job.assignment,
+        scratch / "submitted" / job.student / job.assignment,
+        symlinks=True,
+        ignore=shutil.ignore_patterns("work", "*.tar"),
+    )
+    with lock:  # the coordinator writes the gradebook; copy a consistent file
+        shutil.copy(course / "gradebook.db", scratch / "gradebook.db")
+    source = next((scratch / "source" / job.assignment).glob("*.ipynb"))
+    config = (course / "nbgrader_config.py").read_text()
+    config += AUDIT_CONFIG.format(source=str(source), report=str(scratch / "audit.json"))
+    (scratch / "nbgrader_config.py").write_text(config)
+    return scratch
+
+
+def grade_one(
+    course: Path,
+    job: Job,
+    scratch: Path,
+    lease_factory: Callable[[], AbstractContextManager[Lease]],
+    *,
+    time_limit: float,
+    lock: threading.Lock,
+) -> Outcome:
+    started = time.monotonic()
+    prepare_scratch(course, job, scratch, lock)
+    log = scratch / "autograde.log"
+    status, problems, backend = "failed", [], "?"
+    try:
+        with lease_factory() as lease:
+            backend = lease.backend
+            problems += lease.warnings
+            status = _run_autograde(job, scratch, lease, time_limit, log)
+    except Exception as exc:  # an engine that would not start, a namespace error, …  # noqa: BLE001
+        problems.append(f"grading infrastructure failed: {type(exc).__name__}: {exc}"[:400])
+    if status == "timeout":
+        problems.append(f"stopped after the {time_limit:g} s limit for one submission")
+    elif status == "failed" and not problems:
+        problems.append("nbgrader autograde failed: " + _tail(log))
+    audits = []
+    with contextlib.suppress(OSError, ValueError):
+        audits = json.loads((scratch / "audit.json").read_text())
+    for audit in audits:
+        if audit.get("overruled"):
+            problems.append(f"audit overruled the kernel in {audit['grade_id']}")
+    return Outcome(job, status, backend, time.monotonic() - started, scratch, problems, audits)
+
+
+def _run_autograde(job: Job, scratch: Path, lease: Lease, limit: float, log: Path) -> str:
+    bin_dir = Path(sys.executable).parent
+    argv = lease.wrap(
+        [
+            str(bin_dir / "nbgrader"),
+            "autograde",
+            job.assignment,
+            "--student",
+            job.student,
+            "--force",
+        ]
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DOCKER_COURSE_WORK"}
+    env.update(
+        PATH=f"{bin_dir}:{env.get('PATH', '')}",
+        DOCKER_HOST=lease.docker_host,
+        DOCKER_COURSE_KEEP="1",
+    )
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            argv,
+            cwd=scratch,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            code = proc.wait(timeout=limit)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            return "timeout"
+        finally:
+            lease.kill_stragglers()
+    notebooks = list((scratch / "autograded" / job.student / job.assignment).glob("*.ipynb"))
+    return "graded" if code == 0 and notebooks else "failed"
+
+
+def _tail(log: Path, lines: int = 3) -> str:
+    try:
+        text = log.read_text(errors="replace").strip().splitlines()
+    except OSError:
+        return "(no log)"
+    errors = [t for t in text if "ERROR" in t or "Error" in t] or text
+    return " | ".join(errors[-lines:])[:400]
