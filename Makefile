@@ -7,11 +7,12 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 LAB_PORT ?= 8888
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test setup venv engine images lint unit release execute bench clean help
+.PHONY: lab test setup venv engine images lint unit release execute bench demo clean help
 
 help:
 	@echo "make lab    - set up (venv, Docker engine, course images) and start JupyterLab"
 	@echo "make test   - the same set-up, then lint and every test on the real engine"
+	@echo "make demo   - grade the demo class (8+ students) with -j 2, print the summary, write an HTML report"
 	@echo "make bench  - benchmarks into bench/RESULTS.md"
 
 $(STAMP): pyproject.toml
@@ -53,3 +54,6 @@ release: $(STAMP)
 
 execute: setup
 	$(BIN)/docker-course execute --private -j 2
+
+demo: setup
+	$(BIN)/python -m autograder.demo

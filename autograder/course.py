@@ -122,16 +122,22 @@ def setup(section_id: str, *, work_dir: str | os.PathLike | None = None) -> Work
     return ws
 
 
-def _work_folder(section: Section, work_dir) -> Path:
-    """``work_dir``, else ``$DOCKER_COURSE_WORK/<section>``, else ``./work`` (never emptied)."""
+def work_path(section_id: str, work_dir: str | os.PathLike | None = None) -> Path:
+    """The section's work folder: ``work_dir``, else ``$DOCKER_COURSE_WORK/<section>``, else
+    ``~/docker-course-work/<section>``.
+
+    Never inside the assignment folder: saved image tars are 100+ MB, and nbgrader's exchange
+    refuses to submit a folder that large (grading rebuilds them by re-execution anyway).
+    """
     if work_dir is not None:
-        work = Path(work_dir)
-    elif os.environ.get("DOCKER_COURSE_WORK"):
-        work = Path(os.environ["DOCKER_COURSE_WORK"]) / section.id
-    else:
-        work = Path("work")
-    work = work.resolve()
-    work.mkdir(parents=True, exist_ok=True)
+        return Path(work_dir).expanduser().resolve()
+    base = os.environ.get("DOCKER_COURSE_WORK") or Path.home() / "docker-course-work"
+    return (Path(base) / section_id).resolve()
+
+
+def _work_folder(section: Section, work_dir) -> Path:
+    work = work_path(section.id, work_dir)
+    work.mkdir(parents=True, exist_ok=True)  # never emptied: it is the student's
     return work
 
 

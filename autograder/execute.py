@@ -69,7 +69,7 @@ def run_one(
         "--execution-timeout",
         str(cell_timeout),
     ]
-    env = {k: v for k, v in os.environ.items() if k != "DOCKER_COURSE_WORK"}
+    env = {**os.environ, "DOCKER_COURSE_WORK": str(workdir / "work")}
     started = time.monotonic()
     log = workdir / "papermill.log"
     if private:

@@ -27,7 +27,7 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Unicode
 
-from .. import checks
+from .. import checks, course
 
 CHECK_NAMES = {name for name in checks.__all__ if name[0].isupper()} - {
     "Check",
@@ -142,8 +142,8 @@ class AuditedExecute(Execute):
             if c.get("metadata", {}).get("nbgrader", {}).get("grade") and c.cell_type == "code"
         }
         params = parameters_of(teacher)
-        work = Path(params.get("WORK_DIR") or Path.cwd() / "work")
-        self._namespace = {**params, "work": work.resolve()}
+        section = Path(self.source_notebook).parent.name
+        self._namespace = {**params, "work": course.work_path(section, params.get("WORK_DIR"))}
         self._audits: list[CellAudit] = []
         try:
             return super().preprocess(nb, resources, km)

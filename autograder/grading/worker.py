@@ -125,11 +125,12 @@ def _run_autograde(job: Job, scratch: Path, lease: Lease, limit: float, log: Pat
             "--force",
         ]
     )
-    env = {k: v for k, v in os.environ.items() if k != "DOCKER_COURSE_WORK"}
+    env = dict(os.environ)
     env.update(
         PATH=f"{bin_dir}:{env.get('PATH', '')}",
         DOCKER_HOST=lease.docker_host,
         DOCKER_COURSE_KEEP="1",
+        DOCKER_COURSE_WORK=str(scratch / "work"),
     )
     with open(log, "wb") as out:
         proc = subprocess.Popen(

@@ -1,0 +1,106 @@
+"""The demo class: a generated nbgrader course with typical students, for `make demo` and the
+end-to-end grading test.
+
+Students live in ``tests/fixtures/class/students/<name>.py``; each defines ``SUBMISSIONS``:
+assignment (or ``"*"`` for every one) → ``"source"`` (the reference solution), ``"release"``
+(untouched student version), ``"missing"`` (a submission folder without the notebook), or
+``{grade_id: code}`` (the reference solution with those cells replaced). Expected scores sit
+beside them in ``tests/fixtures/class/expected_scores.csv``.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import shutil
+import sys
+from pathlib import Path
+
+import nbformat
+
+from . import engine, release
+
+CLASS_DIR = Path("tests") / "fixtures" / "class"
+
+
+def students(root: Path) -> dict[str, dict]:
+    found = {}
+    for path in sorted((root / CLASS_DIR / "students").glob("*.py")):
+        spec = importlib.util.spec_from_file_location(f"demo_student_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)  # type: ignore[union-attr]
+        found[path.stem] = module.SUBMISSIONS
+    return found
+
+
+def expected_scores(root: Path) -> dict[tuple[str, str], float]:
+    with open(root / CLASS_DIR / "expected_scores.csv", encoding="utf-8") as fh:
+        return {(r["student"], r["assignment"]): float(r["score"]) for r in csv.DictReader(fh)}
+
+
+def build(course: Path, root: Path | None = None, *, only: list[str] | None = None) -> Path:
+    """A fresh course folder: config, source/, release/ (generated) and submitted/."""
+    root = (root or engine.project_root()).resolve()
+    if course.exists():
+        shutil.rmtree(course)
+    course.mkdir(parents=True)
+    shutil.copy(root / "nbgrader_config.py", course)
+    assignments = only or release.assignments(root)
+    for name in assignments:
+        shutil.copytree(root / "source" / name, course / "source" / name)
+    release.main(course, only=assignments, report=lambda _: None)
+    for student, plan in students(root).items():
+        for name in assignments:
+            spec = plan.get(name, plan.get("*"))
+            if spec is not None:
+                _submit(course, student, name, spec)
+    return course
+
+
+def _submit(course: Path, student: str, assignment: str, spec) -> None:
+    folder = course / "submitted" / student / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    if spec == "missing":
+        (folder / "README.txt").write_text("I forgot to upload the notebook.\n")
+        return
+    kind = "release" if spec == "release" else "source"
+    nb = nbformat.read(course / kind / assignment / f"{assignment}.ipynb", as_version=4)
+    if isinstance(spec, dict):
+        wanted = dict(spec)
+        for cell in nb.cells:
+            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+            if grade_id in wanted:
+                cell.source = wanted.pop(grade_id).strip("\n")
+        if wanted:
+            raise KeyError(f"{student}/{assignment}: no cells {sorted(wanted)}")
+    nbformat.write(nb, folder / f"{assignment}.ipynb")
+
+
+def main(course: Path | None = None, *, jobs: int = 2, echo=print) -> int:
+    """Build the demo class, grade it, compare with the expected scores."""
+    from . import grade
+
+    root = engine.project_root()
+    course = build(course or root / ".course" / "demo", root)
+    echo(f"demo class in {course}: {len(students(root))} students")
+    grade.main(course, jobs=jobs, echo=echo)
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from .grading.gradebook import db_url
+
+    wrong = []
+    with Gradebook(db_url(course)) as gb:
+        for (student, assignment), score in expected_scores(root).items():
+            try:
+                got = gb.find_submission(assignment, student).score
+            except MissingEntry:
+                got = None
+            if got != score:
+                wrong.append(f"{student}/{assignment}: expected {score:g}, got {got}")
+    echo("\n".join(wrong) if wrong else "every score is the expected one")
+    echo(f"HTML report: {course / 'reports' / 'report.html'}")
+    return 1 if wrong else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
