@@ -233,7 +233,8 @@ def grade(course, assignment, student, jobs, time_limit, no_feedback, backend) -
         backend=backend,
         echo=click.echo,
     )
-    sys.exit(0 if all(o.status == "graded" for o in outcomes) else 1)
+    # a student's missing notebook or endless loop is a grade (0), not a failure of grading
+    sys.exit(1 if any(o.status == "failed" for o in outcomes) else 0)
 
 
 def main() -> None:

@@ -47,7 +47,7 @@ class Job:
 @dataclass
 class Outcome:
     job: Job
-    status: str  # graded | timeout | failed
+    status: str  # graded | missing | timeout | failed (infrastructure)
     backend: str
     seconds: float
     scratch: Path
@@ -91,6 +91,13 @@ def grade_one(
 ) -> Outcome:
     started = time.monotonic()
     prepare_scratch(course, job, scratch, lock)
+    wanted = sorted(p.name for p in (course / "source" / job.assignment).glob("*.ipynb"))
+    folder = scratch / "submitted" / job.student / job.assignment
+    absent = [name for name in wanted if not (folder / name).is_file()]
+    if absent:
+        seen = sorted(p.name for p in folder.iterdir()) or ["nothing"]
+        problem = f"missing notebook {', '.join(absent)} (submitted: {', '.join(seen)})"
+        return Outcome(job, "missing", "-", time.monotonic() - started, scratch, [problem])
     log = scratch / "autograde.log"
     status, problems, backend = "failed", [], "?"
     try:
