@@ -218,7 +218,16 @@ def _grade_defaults() -> dict:
     show_default=True,
     help="private: a fresh engine per submission (Linux, root).",
 )
-def grade(course, assignment, student, jobs, time_limit, no_feedback, backend) -> None:
+@click.option(
+    "--zip",
+    "zip_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="An LMS download (zip) to import into submitted/ first.",
+)
+@click.option("--zip-pattern", help="Regex with student_id and file_id groups for --zip names.")
+def grade(
+    course, assignment, student, jobs, time_limit, no_feedback, backend, zip_file, zip_pattern
+) -> None:
     """Autograde COURSE's submitted/ with nbgrader, each submission on its own engine."""
     from . import grade as grd
 
@@ -231,6 +240,8 @@ def grade(course, assignment, student, jobs, time_limit, no_feedback, backend) -
         time_limit=time_limit or defaults["time_limit"],
         feedback=not no_feedback,
         backend=backend,
+        zip_file=zip_file,
+        zip_pattern=zip_pattern or defaults["zip_pattern"],
         echo=click.echo,
     )
     # a student's missing notebook or endless loop is a grade (0), not a failure of grading

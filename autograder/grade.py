@@ -18,9 +18,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from . import engine, seed
+from . import engine, release, seed
 from .errors import CourseError
-from .grading import backends, gradebook, report
+from .grading import backends, gradebook, lms, report
 from .grading.worker import Job, Outcome, grade_one
 from .private_engine import reap_leftovers
 
@@ -35,9 +35,14 @@ def main(
     feedback: bool = True,
     backend: str = "auto",
     report_dir: Path | None = None,
+    zip_file: Path | None = None,
+    zip_pattern: str = lms.DEFAULT_PATTERN,
     echo: Callable[[str], None] = print,
 ) -> list[Outcome]:
     course = course.resolve()
+    if zip_file is not None:
+        known = [assignment] if assignment else release.assignments(course)
+        echo(lms.import_zip(course, Path(zip_file), known, zip_pattern).text())
     todo = discover(course, assignment, student)
     if not todo:
         raise CourseError(
