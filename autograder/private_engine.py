@@ -17,6 +17,7 @@ import secrets
 import shutil
 import subprocess
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -129,8 +130,12 @@ def call_in_netns(name: str, fn: Callable[[], T]) -> T:
     return result["value"]  # type: ignore[return-value]
 
 
-def reap_leftovers() -> list[str]:
-    """Remove private engines whose owner died (namespaces and folders named ``dcourse-*``)."""
+def reap_leftovers(*, min_age: float = 120.0) -> list[str]:
+    """Remove private engines whose owner died (namespaces and folders named ``dcourse-*``).
+
+    An engine that answers is alive; one younger than ``min_age`` seconds may still be
+    starting in another process, so it is left for a later run.
+    """
     removed = []
     names = set()
     done = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True, check=False)
@@ -143,9 +148,20 @@ def reap_leftovers() -> list[str]:
         PrivateEngine.__init__(pe, name)
         if engine.probe(pe.spec, timeout=1) is not None and engine._our_pid(pe.spec):
             continue  # alive: another run owns it
+        if _age(name) < min_age:
+            continue  # maybe still starting
         pe.stop()
         removed.append(name)
     return removed
+
+
+def _age(name: str) -> float:
+    """Seconds since the newest of the engine's namespace file and folders changed."""
+    stamps = []
+    for path in (Path("/var/run/netns") / name, RUN_BASE / name, DATA_BASE / name):
+        with contextlib.suppress(OSError):
+            stamps.append(path.stat().st_mtime)
+    return time.time() - max(stamps) if stamps else float("inf")
 
 
 def _run(cmd: list[str]) -> None:

@@ -1,0 +1,53 @@
+"""A submission that never ends is stopped at the wall-clock limit, scored 0 with the reason,
+and the others finish; without private engines the shared fallback says so loudly."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograder import demo
+from tests import nbgrader_course as ng
+
+CLI = Path(sys.executable).parent / "docker-course"
+A = "07-review"
+
+
+@pytest.fixture
+def course(tmp_path: Path) -> Path:
+    course = demo.build(tmp_path / "course", ng.ROOT, only=[A])
+    keep = {"perfect"}
+    for folder in (course / "submitted").iterdir():
+        if folder.name not in keep:
+            ng.shutil.rmtree(folder)
+    looper = ng.with_cells(ng.source_notebook(A), {"answer-q1": "while True:\n    pass"})
+    ng.submit(course, A, "looper", looper)
+    return course
+
+
+def _grade(course: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [CLI, "grade", str(course), "--no-feedback", *args],
+        env=ng.env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def test_endless_submission_is_stopped(course: Path, docker_client) -> None:
+    done = _grade(course, "-j", "2", "--time-limit", "60")
+    assert done.returncode == 0, done.stdout + done.stderr[-2000:]
+    looper = next(line for line in done.stdout.splitlines() if line.startswith("looper"))
+    assert "0/10" in looper and "limit" in looper, looper
+    assert ng.scores(course, A, "perfect")["check-q1"][0] == 2, "perfect did not finish"
+
+
+def test_shared_backend_warns_loudly(course: Path, docker_client) -> None:
+    ng.shutil.rmtree(course / "submitted" / "looper")
+    done = _grade(course, "--backend", "shared", "-j", "2")
+    assert done.returncode == 0, done.stdout + done.stderr[-2000:]
+    assert "SHARED ENGINE" in done.stdout, done.stdout
+    row = next(line for line in done.stdout.splitlines() if line.startswith("perfect"))
+    assert "shared" in row and "6/10" in row, row
