@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import os
-import subprocess
 import sys
 import threading
 import time
@@ -18,7 +17,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from . import engine, release, seed
+from . import engine, nbgrader_cli, release, seed
 from .errors import CourseError
 from .grading import backends, gradebook, lms, report
 from .grading.worker import Job, Outcome, grade_one
@@ -93,10 +92,10 @@ def main(
     checks = report.check_rows(course, outcomes)
     report.write_check_csv(report_dir / "checks.csv", checks)
     report.write_html(report_dir / "report.html", found, checks)
-    _nbgrader(course, ["export", "--to", str(report_dir / "grades.csv")])
+    nbgrader_cli.run(course, ["export", "--to", str(report_dir / "grades.csv")])
     if feedback:
         for name in sorted({o.job.assignment for o in outcomes if o.status == "graded"}):
-            _nbgrader(course, ["generate_feedback", name, "--force"])
+            nbgrader_cli.run(course, ["generate_feedback", name, "--force"])
     echo(
         f"reports: {report_dir}/grades.csv, checks.csv, report.html; feedback in {course}/feedback"
     )
@@ -119,7 +118,7 @@ def discover(course: Path, assignment: str | None, student: str | None) -> list[
 
 def _ensure_released(course: Path, assignment: str) -> None:
     if not (course / "gradebook.db").exists() or not gradebook.has_assignment(course, assignment):
-        _nbgrader(course, ["generate_assignment", assignment, "--force"])
+        nbgrader_cli.run(course, ["generate_assignment", assignment, "--force"])
 
 
 def _backend(choice: str, jobs: int, echo):
@@ -141,18 +140,3 @@ def _backend_name(factory) -> str:
         if isinstance(factory, functools.partial)
         else "SHARED engine, one at a time"
     )
-
-
-def _nbgrader(course: Path, args: list[str]) -> None:
-    bin_dir = Path(sys.executable).parent
-    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ.get('PATH', '')}"}
-    done = subprocess.run(
-        [str(bin_dir / "nbgrader"), *args],
-        cwd=course,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise CourseError(f"nbgrader {' '.join(args)} failed:\n{done.stderr[-1500:]}")

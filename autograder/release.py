@@ -6,12 +6,10 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from . import nbgrader_cli
 from .errors import CourseError
 
 VOLATILE_NOTEBOOK_KEYS = ("widgets",)
@@ -33,20 +31,9 @@ def main(
     root = (root or Path.cwd()).resolve()
     if not (root / "nbgrader_config.py").is_file():
         raise CourseError(f"{root} has no nbgrader_config.py", fix="Run from the course root.")
-    bin_dir = Path(sys.executable).parent
-    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ.get('PATH', '')}"}
     written = []
     for name in only or assignments(root):
-        done = subprocess.run(
-            [str(bin_dir / "nbgrader"), "generate_assignment", name, "--force"],
-            cwd=root,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode != 0:
-            raise CourseError(f"nbgrader generate_assignment {name} failed:\n{done.stderr[-2000:]}")
+        nbgrader_cli.run(root, ["generate_assignment", name, "--force"])
         for nb in sorted((root / "release" / name).glob("*.ipynb")):
             normalise(nb)
             written.append(nb)

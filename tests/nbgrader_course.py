@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -10,7 +9,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import seed
+from autograder import nbgrader_cli, seed
 from autograder.private_engine import PrivateEngine
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,7 +18,7 @@ BIN = Path(sys.executable).parent
 
 def env() -> dict[str, str]:
     """nbgrader shells out to `alembic`: the venv's bin must be on PATH."""
-    return {**os.environ, "PATH": f"{BIN}:{os.environ.get('PATH', '')}"}
+    return nbgrader_cli.env()
 
 
 def make_course(where: Path, assignment: str) -> Path:

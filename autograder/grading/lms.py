@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import nbgrader_cli
 from ..errors import CourseError
 
 DEFAULT_PATTERN = r".*/(?P<student_id>[^/_]+)_(?:[^/]*_)?(?P<file_id>\d\d-[A-Za-z0-9-]+\.ipynb)$"
@@ -74,21 +73,13 @@ def import_zip(
 
 
 def _zip_collect(course: Path, assignment: str, pattern: str) -> None:
-    bin_dir = Path(sys.executable).parent
-    done = subprocess.run(
+    nbgrader_cli.run(
+        course,
         [
-            str(bin_dir / "nbgrader"),
             "zip_collect",
             assignment,
             "--force",
             "--strict",
             f"--FileNameCollectorPlugin.named_regexp={pattern}",
         ],
-        cwd=course,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={"PATH": f"{bin_dir}:/usr/bin:/bin", "HOME": str(Path.home())},
     )
-    if done.returncode != 0:
-        raise CourseError(f"nbgrader zip_collect {assignment} failed:\n{done.stderr[-1500:]}")

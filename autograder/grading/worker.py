@@ -8,7 +8,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -16,6 +15,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import nbgrader_cli
 from .backends import Lease
 
 AUDIT_CONFIG = """
@@ -121,23 +121,15 @@ def grade_one(
 
 
 def _run_autograde(job: Job, scratch: Path, lease: Lease, limit: float, log: Path) -> str:
-    bin_dir = Path(sys.executable).parent
     argv = lease.wrap(
-        [
-            str(bin_dir / "nbgrader"),
-            "autograde",
-            job.assignment,
-            "--student",
-            job.student,
-            "--force",
-        ]
+        nbgrader_cli.argv(["autograde", job.assignment, "--student", job.student, "--force"])
     )
-    env = dict(os.environ)
-    env.update(
-        PATH=f"{bin_dir}:{env.get('PATH', '')}",
-        DOCKER_HOST=lease.docker_host,
-        DOCKER_COURSE_KEEP="1",
-        DOCKER_COURSE_WORK=str(scratch / "work"),
+    env = nbgrader_cli.env(
+        {
+            "DOCKER_HOST": lease.docker_host,
+            "DOCKER_COURSE_KEEP": "1",  # keep the final state: the audit and the report read it
+            "DOCKER_COURSE_WORK": str(scratch / "work"),
+        }
     )
     with open(log, "wb") as out:
         proc = subprocess.Popen(
