@@ -6,7 +6,6 @@ from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 c = get_config()  # noqa: F821 - provided by nbgrader
 
 c.CourseDirectory.course_id = "docker-images-vs-containers"
-c.CourseDirectory.root = "."
 # the work folder (Dockerfiles, saved image tars) is rebuilt at grading by re-execution and
 # must never travel through the exchange (it refuses files over 100 MB)
 c.CourseDirectory.ignore = [
