@@ -1,0 +1,1 @@
+"""Students' view: layer diagrams, check panels and an engine panel (ipywidgets 8)."""
