@@ -52,8 +52,9 @@ class CellAudit:
         return self.kernel_passed and bool(self.failures)
 
 
-def check_calls(source: str) -> list[ast.expr]:
-    """The check constructor calls inside ``require(...)``/``check(...)`` of a grade cell."""
+def check_calls(source: str, names: set[str] = CHECK_NAMES) -> list[ast.expr]:
+    """The check constructor calls (of classes in ``names``) inside ``require(...)`` or
+    ``check(...)`` of a grade cell."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
@@ -64,7 +65,7 @@ def check_calls(source: str) -> list[ast.expr]:
             found += [
                 a
                 for a in node.args
-                if isinstance(a, ast.Call) and getattr(a.func, "id", None) in CHECK_NAMES
+                if isinstance(a, ast.Call) and getattr(a.func, "id", None) in names
             ]
     return found
 
