@@ -188,5 +188,8 @@ def diagram(*names: str, dc: docker.DockerClient | None = None) -> Diagram:
         try:
             stacks.append(container_stack(dc, name))
         except docker.errors.NotFound:
-            stacks.append(image_stack(dc, name))
+            try:
+                stacks.append(image_stack(dc, name))
+            except docker.errors.NotFound:  # not made yet: show an empty column, not a traceback
+                stacks.append(Stack(f"{name} (아직 없음)", ()))
     return Diagram(tuple(stacks))
