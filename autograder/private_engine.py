@@ -69,6 +69,8 @@ class PrivateEngine:
         self.stop()
 
     def start(self) -> engine.EngineInfo:
+        self.spec.state_dir.mkdir(parents=True, exist_ok=True)
+        (self.spec.state_dir / "owner.pid").write_text(str(os.getpid()))  # for the reaper
         _run(["ip", "netns", "add", self.name])
         _run(["ip", "netns", "exec", self.name, "ip", "link", "set", "lo", "up"])
         self.info = engine.up(self.spec, timeout=self.start_timeout)
@@ -133,8 +135,9 @@ def call_in_netns(name: str, fn: Callable[[], T]) -> T:
 def reap_leftovers(*, min_age: float = 120.0) -> list[str]:
     """Remove private engines whose owner died (namespaces and folders named ``dcourse-*``).
 
-    An engine that answers is alive; one younger than ``min_age`` seconds may still be
-    starting in another process, so it is left for a later run.
+    An engine whose owner process is alive is left alone; one whose owner died (killed grader,
+    killed test session) is stopped and removed even if its dockerd still answers. Without an
+    owner file, one younger than ``min_age`` seconds may still be starting, so it waits.
     """
     removed = []
     names = set()
@@ -146,13 +149,21 @@ def reap_leftovers(*, min_age: float = 120.0) -> list[str]:
     for name in sorted(names):
         pe = PrivateEngine.__new__(PrivateEngine)
         PrivateEngine.__init__(pe, name)
-        if engine.probe(pe.spec, timeout=1) is not None and engine._our_pid(pe.spec):
-            continue  # alive: another run owns it
-        if _age(name) < min_age:
-            continue  # maybe still starting
+        owner = _owner(pe.spec.state_dir)
+        if owner is not None and engine._alive(owner):
+            continue  # its owner (another grading run or test session) is still working
+        if owner is None and _age(name) < min_age:
+            continue  # no owner recorded yet: maybe still starting
         pe.stop()
         removed.append(name)
     return removed
+
+
+def _owner(state_dir: Path) -> int | None:
+    try:
+        return int((state_dir / "owner.pid").read_text().strip())
+    except (OSError, ValueError):
+        return None
 
 
 def _age(name: str) -> float:

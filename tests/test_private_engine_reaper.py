@@ -28,3 +28,21 @@ def test_live_engines_are_left_alone(private_engine) -> None:
     removed = pe_module.reap_leftovers(min_age=0)
     assert private_engine.name not in removed, "the reaper stopped a live engine"
     assert Path(f"/var/run/netns/{private_engine.name}").exists()
+
+
+def test_engine_of_a_killed_owner_is_reaped() -> None:
+    """A grader killed with its engine still running: the next run stops and removes it."""
+    owner = subprocess.Popen(["sleep", "60"])
+    engine = pe_module.PrivateEngine()
+    try:
+        engine.start()
+        (engine.spec.state_dir / "owner.pid").write_text(str(owner.pid))
+        assert engine.name not in pe_module.reap_leftovers(), "reaped while its owner lives"
+        owner.kill()
+        owner.wait()
+        assert engine.name in pe_module.reap_leftovers(), "the orphaned engine was left running"
+        listed = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
+        assert engine.name not in listed, listed
+    finally:
+        owner.kill()
+        engine.stop()
