@@ -49,6 +49,29 @@ def nbgrader(course: Path, args: list[str], *, wrap=lambda argv: argv, extra_env
     return done.stdout + done.stderr
 
 
+def grade(course: Path, *args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    """`docker-course grade COURSE ARGS…` as a teacher runs it (output captured)."""
+    return subprocess.run(
+        [str(BIN / "docker-course"), "grade", str(course), *args],
+        env=env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def submission_score(course: Path, student: str, assignment: str) -> float | None:
+    """The gradebook's total for one submission, None when there is none."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        try:
+            return gb.find_submission(assignment, student).score
+        except MissingEntry:
+            return None
+
+
 def submit(course: Path, assignment: str, student: str, notebook: nbformat.NotebookNode) -> None:
     folder = course / "submitted" / student / assignment
     folder.mkdir(parents=True, exist_ok=True)

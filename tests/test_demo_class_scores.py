@@ -5,40 +5,24 @@ solutions (full marks: checks read state, not code), a typical mistake per secti
 notebooks, and a pair of students where the second passes only if the first's state leaked.
 """
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from nbgrader.api import Gradebook, MissingEntry
 
 from autograder import demo
 from tests import nbgrader_course as ng
-
-CLI = Path(sys.executable).parent / "docker-course"
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory, docker_client) -> Path:
     course = demo.build(tmp_path_factory.mktemp("demo") / "course", ng.ROOT)
-    done = subprocess.run(
-        [CLI, "grade", str(course), "-j", "2"],
-        env=ng.env(),
-        capture_output=True,
-        text=True,
-        timeout=3000,
-    )
+    done = ng.grade(course, "-j", "2", timeout=3000)
     print(done.stdout)
     assert "private" in done.stdout, f"not graded on private engines:\n{done.stdout}"
     return course
 
 
-def _score(course: Path, student: str, assignment: str) -> float | None:
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        try:
-            return gb.find_submission(assignment, student).score
-        except MissingEntry:
-            return None
+_score = ng.submission_score
 
 
 def test_every_score_is_expected(graded: Path) -> None:

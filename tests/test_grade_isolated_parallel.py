@@ -2,8 +2,6 @@
 is overruled by the out-of-kernel audit; reports and feedback are written, hidden tests hidden."""
 
 import csv
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -11,7 +9,6 @@ import pytest
 
 from tests import nbgrader_course as ng
 
-CLI = Path(sys.executable).parent / "docker-course"
 A = "02-build-run"
 FAKE = "require = lambda *a, **k: None  # pretend every check passed\n"
 
@@ -26,13 +23,7 @@ def graded(tmp_path_factory, docker_client) -> Path:
         if cell.metadata.get("nbgrader", {}).get("solution"):
             cell.source = "import docker\nclient = docker.from_env()\n" + FAKE
     ng.submit(course, A, "cheater", cheat)
-    done = subprocess.run(
-        [CLI, "grade", str(course), "-j", "2"],
-        env=ng.env(),
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    done = ng.grade(course, "-j", "2")
     assert done.returncode == 0, f"grade failed:\n{done.stdout}\n{done.stderr[-3000:]}"
     return course
 

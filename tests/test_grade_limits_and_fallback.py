@@ -2,7 +2,6 @@
 and the others finish; without private engines the shared fallback says so loudly."""
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,6 @@ import pytest
 from autograder import demo
 from tests import nbgrader_course as ng
 
-CLI = Path(sys.executable).parent / "docker-course"
 A = "07-review"
 
 
@@ -27,13 +25,7 @@ def course(tmp_path: Path) -> Path:
 
 
 def _grade(course: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [CLI, "grade", str(course), "--no-feedback", *args],
-        env=ng.env(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    return ng.grade(course, "--no-feedback", *args, timeout=600)
 
 
 def test_endless_submission_is_stopped(course: Path, docker_client) -> None:
