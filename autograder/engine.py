@@ -217,7 +217,8 @@ def _start(spec: EngineSpec, dockerd: str, *, timeout: float) -> None:
         wait_until(
             lambda: proc.poll() is not None or probe(spec, timeout=2) is not None,
             timeout=timeout,
-            interval=0.1,
+            interval=0.05,
+            max_interval=0.1,
             what="the engine to answer",
         )
     except TimeoutError:

@@ -76,9 +76,8 @@ def run_one(
         from . import seed
         from .private_engine import PrivateEngine
 
-        with PrivateEngine() as pe:
-            if seed_tar is not None:
-                seed.seed(pe.client(), seed_tar)
+        template = seed.template(seed_tar) if seed_tar is not None else None
+        with PrivateEngine(template=template) as pe:
             code = _run(pe.command(argv), {**env, "DOCKER_HOST": pe.docker_host}, log)
     else:
         code = _run(argv, env, log)

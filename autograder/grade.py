@@ -6,7 +6,6 @@ Wraps nbgrader (autograde, generate_feedback, export, zip_collect); re-implement
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 import threading
@@ -51,13 +50,14 @@ def main(
         )
     for name in sorted({j.assignment for j in todo}):
         _ensure_released(course, name)
-    lease_factory, jobs = _backend(backend, jobs, echo)
+    engines, jobs = _backend(backend, jobs, echo)
     scratch_root = course / ".grading"
     lock = threading.Lock()
-    echo(f"grading {len(todo)} submissions with {jobs} workers ({_backend_name(lease_factory)})")
+    echo(f"grading {len(todo)} submissions with {jobs} workers ({engines.name})")
     outcomes: list[Outcome] = []
     started = time.monotonic()
     with (
+        engines,
         ThreadPoolExecutor(max_workers=jobs) as pool,
         tqdm(
             total=len(todo),
@@ -73,7 +73,7 @@ def main(
                 course,
                 job,
                 scratch_root / f"{job.student}--{job.assignment}",
-                lease_factory,
+                engines.lease,
                 time_limit=time_limit,
                 lock=lock,
             ): job
@@ -121,22 +121,14 @@ def _ensure_released(course: Path, assignment: str) -> None:
         nbgrader_cli.run(course, ["generate_assignment", assignment, "--force"])
 
 
-def _backend(choice: str, jobs: int, echo):
+def _backend(choice: str, jobs: int, echo) -> tuple[backends.Backend, int]:
     if choice in {"auto", "private"} and backends.private_available():
         tar = seed.cached_bundle(engine.client(), engine.project_root() / ".course" / "images")
         removed = reap_leftovers()
         if removed:
             echo(f"removed leftovers of an earlier run: {', '.join(removed)}")
-        return functools.partial(backends.private_lease, tar), max(1, jobs)
+        return backends.PrivateBackend(tar), max(1, jobs)
     if choice == "private":
         raise CourseError("--backend private needs Linux and root (network namespaces).")
     echo("!" * 78 + "\n! " + backends.SHARED_WARNING + "\n" + "!" * 78)
-    return backends.shared_lease, 1
-
-
-def _backend_name(factory) -> str:
-    return (
-        "private engine per submission"
-        if isinstance(factory, functools.partial)
-        else "SHARED engine, one at a time"
-    )
+    return backends.SharedBackend(), 1

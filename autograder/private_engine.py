@@ -37,7 +37,13 @@ T = TypeVar("T")
 class PrivateEngine:
     """``with PrivateEngine() as pe: pe.client().images.list()`` — everything removed after."""
 
-    def __init__(self, name: str | None = None, *, start_timeout: float = 60) -> None:
+    def __init__(
+        self,
+        name: str | None = None,
+        *,
+        start_timeout: float = 60,
+        template: Path | None = None,
+    ) -> None:
         if not (system.is_linux() and system.is_root()):
             raise CourseError(
                 "a private engine needs Linux and root (network namespaces, its own dockerd).",
@@ -54,6 +60,7 @@ class PrivateEngine:
             extra_args=("--shutdown-timeout", "3", "--userland-proxy=false"),
         )
         self.start_timeout = start_timeout
+        self.template = template  # a stopped engine's data-root to start from (see seed.py)
         self.info: engine.EngineInfo | None = None
 
     # lifecycle -----------------------------------------------------------------------------
@@ -73,6 +80,9 @@ class PrivateEngine:
         (self.spec.state_dir / "owner.pid").write_text(str(os.getpid()))  # for the reaper
         _run(["ip", "netns", "add", self.name])
         _run(["ip", "netns", "exec", self.name, "ip", "link", "set", "lo", "up"])
+        if self.template is not None:
+            self.spec.data_root.parent.mkdir(parents=True, exist_ok=True)
+            _run(["cp", "-a", "--reflink=auto", str(self.template), str(self.spec.data_root)])
         self.info = engine.up(self.spec, timeout=self.start_timeout)
         return self.info
 

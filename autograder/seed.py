@@ -1,13 +1,29 @@
-"""Seed a private engine with the course images quickly: a cached bundle of the host's copies."""
+"""Seed a private engine with the course images quickly.
+
+Two steps, each cached: a bundle of the host's copies of the course images
+(``.course/images/course-images.tar``), and a *template*: the data-root of a stopped engine
+that loaded that bundle. A new engine starts from a copy of the template (``cp --reflink``,
+~0.1 s) instead of loading the bundle (~1.3 s of layer extraction per engine).
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import secrets
+import shutil
+import subprocess
+import time
 from pathlib import Path
 
 import docker
 
 from . import bundle, engine, images
+from .private_engine import DATA_BASE, PrivateEngine
+
+TEMPLATE_PREFIX = "template-"
+STALE_TEMPLATE_AGE = 3600.0  # older templates of other bundles may still be copied by a run
 
 
 def cached_bundle(dc: docker.DockerClient, cache_dir: Path | None = None) -> Path:
@@ -28,3 +44,45 @@ def cached_bundle(dc: docker.DockerClient, cache_dir: Path | None = None) -> Pat
 def seed(dc: docker.DockerClient, tar: Path) -> None:
     """Load the cached bundle (we wrote and verified it ourselves: no second hashing)."""
     bundle.load(dc, tar, report=lambda _: None, verify=False)
+
+
+def template(tar: Path, *, base: Path = DATA_BASE) -> Path:
+    """The data-root of a stopped private engine holding ``tar``'s images (made once)."""
+    final = base / f"{TEMPLATE_PREFIX}{_key(tar)}"
+    if (final / ".complete").is_file():
+        return final
+    base.mkdir(parents=True, exist_ok=True)
+    staging = base / f".{final.name}-{secrets.token_hex(4)}"
+    try:
+        with PrivateEngine() as pe:
+            seed(pe.client(), tar)
+            engine.down(pe.spec, timeout=30)  # stopped cleanly: its databases are consistent
+            subprocess.run(
+                ["cp", "-a", "--reflink=auto", str(pe.spec.data_root), str(staging)], check=True
+            )
+        # its networks are remade by each engine faster than they are restored (~0.2 s)
+        shutil.rmtree(staging / "network", ignore_errors=True)
+        (staging / ".complete").write_text(str(tar))
+        try:
+            os.rename(staging, final)
+        except OSError:  # another run made it first: theirs is as good as ours
+            if not (final / ".complete").is_file():
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    _remove_stale(base, keep=final)
+    return final
+
+
+def _key(tar: Path) -> str:
+    """Changes when the bundle or the engine binary changes (a data-root is version-bound)."""
+    dockerd = shutil.which("dockerd")
+    parts = [tar.resolve(), *(p for p in [dockerd] if p)]
+    stamp = [(str(p), os.stat(p).st_size, os.stat(p).st_mtime_ns) for p in parts]
+    return hashlib.sha256(repr(stamp).encode()).hexdigest()[:12]
+
+
+def _remove_stale(base: Path, *, keep: Path) -> None:
+    for old in base.glob(f"{TEMPLATE_PREFIX}*"):
+        if old != keep and time.time() - old.stat().st_mtime > STALE_TEMPLATE_AGE:
+            shutil.rmtree(old, ignore_errors=True)

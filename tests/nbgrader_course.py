@@ -80,8 +80,7 @@ def submit(course: Path, assignment: str, student: str, notebook: nbformat.Noteb
 
 def autograde_private(course: Path, assignment: str, student: str, seed_tar: Path) -> None:
     """Autograde one student in a fresh private engine seeded with the course images."""
-    with PrivateEngine() as pe:
-        seed.seed(pe.client(), seed_tar)
+    with PrivateEngine(template=seed.template(seed_tar)) as pe:
         nbgrader(
             course,
             ["autograde", assignment, "--student", student, "--force"],

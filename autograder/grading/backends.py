@@ -16,6 +16,7 @@ import shutil
 import signal
 import subprocess
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,15 +62,48 @@ def private_available() -> bool:
     )
 
 
-@contextlib.contextmanager
-def private_lease(seed_tar: Path) -> Iterator[Lease]:
-    with PrivateEngine() as pe:
-        seed.seed(pe.client(), seed_tar)
+class PrivateBackend:
+    """Fresh private engines started from a template data-root (see ``seed.template``).
+
+    Teardown (dockerd takes ~1 s to stop) runs in the background while the next submission
+    starts; :meth:`close` waits for every teardown and raises if one failed.
+    """
+
+    name = "private engine per submission"
+
+    def __init__(self, seed_tar: Path) -> None:
+        self.template = seed.template(seed_tar)
+        self._teardowns = ThreadPoolExecutor(max_workers=2, thread_name_prefix="teardown")
+        self._pending: list[Future[None]] = []
+
+    def __enter__(self) -> PrivateBackend:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def lease(self) -> Iterator[Lease]:
+        pe = PrivateEngine(template=self.template)
+        pe.__enter__()  # stops what it started if it fails
         lease = Lease("private", pe.docker_host, pe.name)
         try:
             yield lease
         finally:
             lease.kill_stragglers()
+            self._pending.append(self._teardowns.submit(pe.stop))
+
+    def close(self) -> None:
+        self._teardowns.shutdown(wait=True)
+        for future in self._pending:
+            future.result()
+
+
+@contextlib.contextmanager
+def private_lease(seed_tar: Path) -> Iterator[Lease]:
+    """One lease on its own; the engine is gone when the ``with`` block ends."""
+    with PrivateBackend(seed_tar) as backend, backend.lease() as lease:
+        yield lease
 
 
 SHARED_WARNING = (
@@ -78,15 +112,32 @@ SHARED_WARNING = (
 )
 
 
-@contextlib.contextmanager
-def shared_lease() -> Iterator[Lease]:
-    dc = engine.client()
-    try:
-        _reset(dc)
-        yield Lease("shared", engine.default_spec().base_url(), None, [SHARED_WARNING])
-    finally:
-        _reset(dc)
-        dc.close()
+class SharedBackend:
+    """The one engine DOCKER_HOST points at, reset before and after every submission."""
+
+    name = "SHARED engine, one at a time"
+
+    def __enter__(self) -> SharedBackend:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def lease(self) -> Iterator[Lease]:
+        dc = engine.client()
+        try:
+            _reset(dc)
+            yield Lease("shared", engine.default_spec().base_url(), None, [SHARED_WARNING])
+        finally:
+            _reset(dc)
+            dc.close()
+
+    def close(self) -> None:
+        pass
+
+
+Backend = PrivateBackend | SharedBackend
 
 
 def _reset(dc: docker.DockerClient) -> None:
