@@ -18,7 +18,7 @@ from tqdm import tqdm
 
 from . import engine, nbgrader_cli, release, seed
 from .errors import CourseError
-from .grading import backends, gradebook, lms, report
+from .grading import backends, gradebook, launcher, lms, report
 from .grading.worker import Job, Outcome, grade_one
 from .private_engine import reap_leftovers
 
@@ -92,10 +92,10 @@ def main(
     checks = report.check_rows(course, outcomes)
     report.write_check_csv(report_dir / "checks.csv", checks)
     report.write_html(report_dir / "report.html", found, checks)
-    nbgrader_cli.run(course, ["export", "--to", str(report_dir / "grades.csv")])
+    _nbgrader(course, ["export", "--to", str(report_dir / "grades.csv")])
     if feedback:
         for name in sorted({o.job.assignment for o in outcomes if o.status == "graded"}):
-            nbgrader_cli.run(course, ["generate_feedback", name, "--force"])
+            _nbgrader(course, ["generate_feedback", name, "--force"])
     echo(
         f"reports: {report_dir}/grades.csv, checks.csv, report.html; feedback in {course}/feedback"
     )
@@ -114,6 +114,17 @@ def discover(course: Path, assignment: str | None, student: str | None) -> list[
             if (course / "source" / assignment_dir.name).is_dir():
                 found.append(Job(student_dir.name, assignment_dir.name))
     return found
+
+
+def _nbgrader(course: Path, args: list[str]) -> None:
+    """nbgrader, forked from the grading run's forkserver (no second import of nbgrader)."""
+    log = course / ".grading" / f"nbgrader-{args[0]}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.unlink(missing_ok=True)
+    code = launcher.nbgrader(args, cwd=course, env=nbgrader_cli.env(), log=log, limit=600)
+    if code != 0:
+        tail = log.read_text(errors="replace").strip()[-1500:] if log.exists() else ""
+        raise CourseError(f"nbgrader {' '.join(args)} failed (exit {code}):\n{tail}")
 
 
 def _ensure_released(course: Path, assignment: str) -> None:

@@ -28,15 +28,7 @@ from nbgrader.preprocessors import Execute
 from traitlets import Unicode
 
 from .. import checks, course
-
-CHECK_NAMES = {name for name in checks.__all__ if name[0].isupper()} - {
-    "Check",
-    "CheckResult",
-    "Results",
-    "Answer",
-    "Computed",
-}
-SAFE_CALLS = {"str", "Path", "int", "tuple"}
+from .calls import CHECK_NAMES, SAFE_CALLS, check_calls
 
 
 @dataclass
@@ -50,24 +42,6 @@ class CellAudit:
     @property
     def overruled(self) -> bool:
         return self.kernel_passed and bool(self.failures)
-
-
-def check_calls(source: str, names: set[str] = CHECK_NAMES) -> list[ast.expr]:
-    """The check constructor calls (of classes in ``names``) inside ``require(...)`` or
-    ``check(...)`` of a grade cell."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return []
-    found = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) in {"require", "check"}:
-            found += [
-                a
-                for a in node.args
-                if isinstance(a, ast.Call) and getattr(a.func, "id", None) in names
-            ]
-    return found
 
 
 def _safe(expr: ast.expr, names: set[str]) -> bool:

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import shutil
-import signal
-import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -16,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import nbgrader_cli
+from . import launcher
 from .backends import Lease
 
 AUDIT_CONFIG = """
@@ -121,9 +119,6 @@ def grade_one(
 
 
 def _run_autograde(job: Job, scratch: Path, lease: Lease, limit: float, log: Path) -> str:
-    argv = lease.wrap(
-        nbgrader_cli.argv(["autograde", job.assignment, "--student", job.student, "--force"])
-    )
     env = nbgrader_cli.env(
         {
             "DOCKER_HOST": lease.docker_host,
@@ -131,25 +126,19 @@ def _run_autograde(job: Job, scratch: Path, lease: Lease, limit: float, log: Pat
             "DOCKER_COURSE_WORK": str(scratch / "work"),
         }
     )
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            argv,
+    try:
+        code = launcher.nbgrader(
+            ["autograde", job.assignment, "--student", job.student, "--force"],
             cwd=scratch,
             env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
+            netns=lease.netns,
+            log=log,
+            limit=limit,
         )
-        try:
-            code = proc.wait(timeout=limit)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-            return "timeout"
-        finally:
-            lease.kill_stragglers()
+    finally:
+        lease.kill_stragglers()
+    if code is None:
+        return "timeout"
     notebooks = list((scratch / "autograded" / job.student / job.assignment).glob("*.ipynb"))
     return "graded" if code == 0 and notebooks else "failed"
 
