@@ -18,7 +18,7 @@ from tqdm import tqdm
 
 from . import engine, nbgrader_cli, release, seed
 from .errors import CourseError
-from .grading import backends, gradebook, launcher, lms, report
+from .grading import backends, gradebook, launcher, limits, lms, report
 from .grading.worker import Job, Outcome, grade_one
 from .private_engine import reap_leftovers
 
@@ -121,7 +121,7 @@ def _nbgrader(course: Path, args: list[str]) -> None:
     log = course / ".grading" / f"nbgrader-{args[0]}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     log.unlink(missing_ok=True)
-    code = launcher.nbgrader(args, cwd=course, env=nbgrader_cli.env(), log=log, limit=600)
+    code = launcher.nbgrader(args, cwd=course, env=nbgrader_cli.env(), log=log, limit=600).code
     if code != 0:
         tail = log.read_text(errors="replace").strip()[-1500:] if log.exists() else ""
         raise CourseError(f"nbgrader {' '.join(args)} failed (exit {code}):\n{tail}")
@@ -135,7 +135,7 @@ def _ensure_released(course: Path, assignment: str) -> None:
 def _backend(choice: str, jobs: int, echo) -> tuple[backends.Backend, int]:
     if choice in {"auto", "private"} and backends.private_available():
         tar = seed.cached_bundle(engine.client(), engine.project_root() / ".course" / "images")
-        removed = reap_leftovers()
+        removed = reap_leftovers() + limits.reap_orphans()
         if removed:
             echo(f"removed leftovers of an earlier run: {', '.join(removed)}")
         return backends.PrivateBackend(tar), max(1, jobs)

@@ -15,6 +15,7 @@ import ctypes
 import os
 import secrets
 import shutil
+import signal
 import subprocess
 import threading
 import time
@@ -44,6 +45,7 @@ class PrivateEngine:
         *,
         start_timeout: float = 60,
         template: Path | None = None,
+        cgroup_parent: str | None = None,
     ) -> None:
         if not (system.is_linux() and system.is_root()):
             raise CourseError(
@@ -58,7 +60,12 @@ class PrivateEngine:
             data_root=DATA_BASE / self.name,
             exec_root=run_dir / "exec",
             netns=self.name,
-            extra_args=("--shutdown-timeout", "3", "--userland-proxy=false"),
+            extra_args=(
+                "--shutdown-timeout",
+                "3",
+                "--userland-proxy=false",
+                *(("--cgroup-parent", cgroup_parent) if cgroup_parent else ()),
+            ),
         )
         self.start_timeout = start_timeout
         self.template = template  # a stopped engine's data-root to start from (see seed.py)
@@ -93,6 +100,7 @@ class PrivateEngine:
             self._kill_containers()
             engine.down(self.spec, timeout=20)
         finally:
+            kill_netns_processes(self.name)  # kernels, graders: anything that joined it
             _unmount_under(self.spec.exec_root)
             _unmount_under(self.spec.data_root)
             subprocess.run(["ip", "netns", "delete", self.name], capture_output=True, check=False)
@@ -180,6 +188,15 @@ def reap_leftovers(*, min_age: float = 120.0) -> list[str]:
         pe.stop()
         removed.append(name)
     return removed
+
+
+def kill_netns_processes(name: str, *, spare: frozenset[str] = frozenset()) -> None:
+    """SIGKILL every process in network namespace ``name`` whose command is not in ``spare``."""
+    done = subprocess.run(["ip", "netns", "pids", name], capture_output=True, text=True)
+    for pid in map(int, done.stdout.split()):
+        with contextlib.suppress(OSError):
+            if Path(f"/proc/{pid}/comm").read_text().strip() not in spare:
+                os.kill(pid, signal.SIGKILL)
 
 
 def _owner(state_dir: Path) -> int | None:

@@ -11,10 +11,8 @@ still see leftovers under other names: the report says so for every submission.
 from __future__ import annotations
 
 import contextlib
-import os
+import secrets
 import shutil
-import signal
-import subprocess
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -24,7 +22,10 @@ import docker
 import docker.errors
 
 from .. import course, engine, seed, system
-from ..private_engine import PrivateEngine
+from ..private_engine import PREFIX, PrivateEngine, kill_netns_processes
+from .limits import DEFAULT as DEFAULT_LIMITS
+from .limits import Cgroup, Limits
+from .limits import available as limits_available
 
 
 @dataclass
@@ -35,22 +36,18 @@ class Lease:
     docker_host: str
     netns: str | None = None
     warnings: list[str] = field(default_factory=list)
+    cgroup: Cgroup | None = None  # memory/process/CPU limits of this submission
 
     def wrap(self, argv: list[str]) -> list[str]:
         return ["nsenter", f"--net=/var/run/netns/{self.netns}", *argv] if self.netns else argv
 
     def kill_stragglers(self) -> None:
         """Kill every process left in the namespace (kernels, servers), but the engine's own."""
-        if not self.netns:
-            return
-        done = subprocess.run(
-            ["ip", "netns", "pids", self.netns], capture_output=True, text=True, check=False
-        )
-        for pid in map(int, done.stdout.split()):
-            with contextlib.suppress(OSError):
-                comm = Path(f"/proc/{pid}/comm").read_text().strip()
-                if comm not in {"dockerd", "containerd", "containerd-shim", "docker-proxy"}:
-                    os.kill(pid, signal.SIGKILL)
+        if self.netns:
+            kill_netns_processes(self.netns, spare=ENGINE_PROCESSES)
+
+
+ENGINE_PROCESSES = frozenset({"dockerd", "containerd", "containerd-shim", "docker-proxy"})
 
 
 def private_available() -> bool:
@@ -71,8 +68,11 @@ class PrivateBackend:
 
     name = "private engine per submission"
 
-    def __init__(self, seed_tar: Path) -> None:
+    def __init__(self, seed_tar: Path, limits: Limits | None = DEFAULT_LIMITS) -> None:
         self.template = seed.template(seed_tar)
+        why_not = limits and limits_available()
+        self.limits = None if why_not else limits
+        self.warnings = [f"NO RESOURCE LIMITS: {why_not}"] if why_not else []
         self._teardowns = ThreadPoolExecutor(max_workers=2, thread_name_prefix="teardown")
         self._pending: list[Future[None]] = []
 
@@ -84,19 +84,33 @@ class PrivateBackend:
 
     @contextlib.contextmanager
     def lease(self) -> Iterator[Lease]:
-        pe = PrivateEngine(template=self.template)
+        name = PREFIX + secrets.token_hex(4)
+        cgroup = Cgroup(name, self.limits) if self.limits else None
+        pe = PrivateEngine(
+            name, template=self.template, cgroup_parent=cgroup.parent if cgroup else None
+        )
         pe.__enter__()  # stops what it started if it fails
-        lease = Lease("private", pe.docker_host, pe.name)
+        lease = Lease("private", pe.docker_host, pe.name, list(self.warnings), cgroup)
         try:
+            if cgroup:
+                cgroup.create()
             yield lease
         finally:
             lease.kill_stragglers()
-            self._pending.append(self._teardowns.submit(pe.stop))
+            self._pending.append(self._teardowns.submit(_teardown, pe, cgroup))
 
     def close(self) -> None:
         self._teardowns.shutdown(wait=True)
         for future in self._pending:
             future.result()
+
+
+def _teardown(pe: PrivateEngine, cgroup: Cgroup | None) -> None:
+    try:
+        pe.stop()
+    finally:
+        if cgroup:
+            cgroup.remove()
 
 
 @contextlib.contextmanager

@@ -15,13 +15,24 @@ import ctypes
 import multiprocessing
 import os
 import signal
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
+from .limits import Cgroup
+
 CLONE_NEWNET = 0x40000000
+PR_SET_PDEATHSIG = 1
 PRELOAD = ["nbgrader.apps.nbgraderapp", "nbgrader.preprocessors", "autograder.grading.audit"]
 
 _context = multiprocessing.get_context("forkserver")
 _context.set_forkserver_preload(PRELOAD)
+
+
+@dataclass(frozen=True)
+class Finished:
+    code: int | None  # None: it was stopped
+    stopped: str | None = None  # why: "timeout", or the limit that was hit
 
 
 def nbgrader(
@@ -32,18 +43,32 @@ def nbgrader(
     log: Path,
     netns: str | None = None,
     limit: float | None = None,
-) -> int | None:
-    """Exit code of ``nbgrader ARGS``; ``None`` when it ran past ``limit`` seconds (killed)."""
+    cgroup: Cgroup | None = None,
+) -> Finished:
+    """Run ``nbgrader ARGS`` in a fork; stop it at ``limit`` seconds or when ``cgroup`` says
+    one of its limits was hit (checked every 0.2 s)."""
     proc = _context.Process(
-        target=_child, args=(args, str(cwd), env, netns, str(log)), name="nbgrader", daemon=True
+        target=_child,
+        args=(args, str(cwd), env, netns, str(log), cgroup),
+        name="nbgrader",
+        daemon=True,
     )
+    deadline = None if limit is None else time.monotonic() + limit
     proc.start()
     try:
-        proc.join(limit)
-        if proc.is_alive():
-            return None
-        return proc.exitcode
+        while True:
+            proc.join(0.2)
+            if not proc.is_alive():
+                hit = cgroup.exceeded() if cgroup else None
+                return Finished(None, hit) if hit else Finished(proc.exitcode)
+            hit = cgroup.exceeded() if cgroup else None
+            if hit:
+                return Finished(None, hit)
+            if deadline is not None and time.monotonic() > deadline:
+                return Finished(None, "timeout")
     finally:
+        if cgroup:
+            cgroup.kill_all()
         if proc.is_alive():
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(proc.pid, signal.SIGKILL)  # its own session: pgid == pid
@@ -52,8 +77,18 @@ def nbgrader(
         proc.close()
 
 
-def _child(args: list[str], cwd: str, env: dict[str, str], netns: str | None, log: str) -> None:
+def _child(
+    args: list[str],
+    cwd: str,
+    env: dict[str, str],
+    netns: str | None,
+    log: str,
+    cgroup: Cgroup | None,
+) -> None:
     os.setsid()
+    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the forkserver (grader) died
+    if cgroup:
+        cgroup.join()
     out = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     os.dup2(out, 1)
     os.dup2(out, 2)

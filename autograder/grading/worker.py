@@ -45,7 +45,7 @@ class Job:
 @dataclass
 class Outcome:
     job: Job
-    status: str  # graded | missing | timeout | failed (infrastructure)
+    status: str  # graded | missing | timeout | limit | failed (infrastructure)
     backend: str
     seconds: float
     scratch: Path
@@ -102,7 +102,8 @@ def grade_one(
         with lease_factory() as lease:
             backend = lease.backend
             problems += lease.warnings
-            status = _run_autograde(job, scratch, lease, time_limit, log)
+            status, stopped = _run_autograde(job, scratch, lease, time_limit, log)
+            problems += stopped
     except Exception as exc:  # an engine that would not start, a namespace error, …  # noqa: BLE001
         problems.append(f"grading infrastructure failed: {type(exc).__name__}: {exc}"[:400])
     if status == "timeout":
@@ -118,7 +119,9 @@ def grade_one(
     return Outcome(job, status, backend, time.monotonic() - started, scratch, problems, audits)
 
 
-def _run_autograde(job: Job, scratch: Path, lease: Lease, limit: float, log: Path) -> str:
+def _run_autograde(
+    job: Job, scratch: Path, lease: Lease, limit: float, log: Path
+) -> tuple[str, list[str]]:
     env = nbgrader_cli.env(
         {
             "DOCKER_HOST": lease.docker_host,
@@ -127,20 +130,23 @@ def _run_autograde(job: Job, scratch: Path, lease: Lease, limit: float, log: Pat
         }
     )
     try:
-        code = launcher.nbgrader(
+        done = launcher.nbgrader(
             ["autograde", job.assignment, "--student", job.student, "--force"],
             cwd=scratch,
             env=env,
             netns=lease.netns,
             log=log,
             limit=limit,
+            cgroup=lease.cgroup,
         )
     finally:
         lease.kill_stragglers()
-    if code is None:
-        return "timeout"
+    if done.stopped == "timeout":
+        return "timeout", []
+    if done.stopped:
+        return "limit", [f"stopped: {done.stopped}"]
     notebooks = list((scratch / "autograded" / job.student / job.assignment).glob("*.ipynb"))
-    return "graded" if code == 0 and notebooks else "failed"
+    return ("graded" if done.code == 0 and notebooks else "failed"), []
 
 
 def _tail(log: Path, lines: int = 3) -> str:

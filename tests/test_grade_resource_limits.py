@@ -1,0 +1,54 @@
+"""A submission that hits a resource limit (memory, processes: in its kernel or in a container
+it starts) is stopped at once, scored 0 with the limit named; the others are unaffected."""
+
+from pathlib import Path
+
+import pytest
+
+from autograder.grading import limits
+from tests import nbgrader_course as ng
+
+A = "01-concepts"
+HOGS = {
+    "kernel_forks": "import os\nwhile True:\n    os.fork()",
+    "kernel_eats": "a = []\nwhile True:\n    a.append(bytearray(10**8))",
+    "container_forks": "!docker run --rm busybox:1.37 sh -c 'f() { f | f & }; f; sleep 100'",
+    "container_eats": (
+        "!docker run --rm busybox:1.37 sh -c 'a=xxxxxxxxxx; while true; do a=$a$a; done'"
+    ),
+}
+REASON = {
+    "kernel_forks": "process limit",
+    "kernel_eats": "memory limit",
+    "container_forks": "process limit",
+    "container_eats": "memory limit",
+}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    course = ng.make_course(tmp_path_factory.mktemp("limits") / "course", A)
+    released = ng.released_notebook(course, A)
+    for student, code in HOGS.items():
+        ng.submit(course, A, student, ng.with_cells(released, {"task-image": code}))
+    ng.submit(course, A, "perfect", ng.source_notebook(A))
+    done = ng.grade(course, "-j", "2", "--no-feedback", "--time-limit", "150")
+    assert done.returncode == 0, done.stdout + done.stderr[-2000:]
+    rows = {line.split()[0]: line for line in done.stdout.splitlines() if line.strip()}
+    assert not limits.leftovers() - _others(), f"cgroups left behind: {limits.leftovers()}"
+    return rows
+
+
+def _others() -> set[str]:
+    """cgroups of engines that are still running (another test session)."""
+    return {n for n in limits.leftovers() if (Path("/var/run/netns") / n).exists()}
+
+
+@pytest.mark.parametrize("student", sorted(HOGS))
+def test_hog_is_stopped_with_the_limit_named(graded: dict[str, str], student: str) -> None:
+    row = graded[student]
+    assert " 0/10 " in row and REASON[student] in row, row
+
+
+def test_honest_submission_keeps_full_marks(graded: dict[str, str]) -> None:
+    assert "10/10" in graded["perfect"], graded["perfect"]
