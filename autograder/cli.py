@@ -225,8 +225,18 @@ def _grade_defaults() -> dict:
     help="An LMS download (zip) to import into submitted/ first.",
 )
 @click.option("--zip-pattern", help="Regex with student_id and file_id groups for --zip names.")
+@click.option("--force", is_flag=True, help="Regrade submissions graded already (unchanged).")
 def grade(
-    course, assignment, student, jobs, time_limit, no_feedback, backend, zip_file, zip_pattern
+    course,
+    assignment,
+    student,
+    jobs,
+    time_limit,
+    no_feedback,
+    backend,
+    zip_file,
+    zip_pattern,
+    force,
 ) -> None:
     """Autograde COURSE's submitted/ with nbgrader, each submission on its own engine."""
     from . import grade as grd
@@ -242,10 +252,11 @@ def grade(
         backend=backend,
         zip_file=zip_file,
         zip_pattern=zip_pattern or defaults["zip_pattern"],
+        force=force,
         echo=click.echo,
     )
-    # a student's missing notebook or endless loop is a grade (0), not a failure of grading
-    sys.exit(1 if any(o.status == "failed" for o in outcomes) else 0)
+    # a student's missing, broken or endless notebook is a grade (0), not a failure of grading
+    sys.exit(1 if any(o.status == "error" for o in outcomes) else 0)
 
 
 def main() -> None:

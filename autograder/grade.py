@@ -19,6 +19,8 @@ from tqdm import tqdm
 from . import engine, nbgrader_cli, release, seed
 from .errors import CourseError
 from .grading import backends, gradebook, launcher, limits, lms, report
+from .grading.crash import crashpoint
+from .grading.journal import Journal
 from .grading.worker import Job, Outcome, grade_one
 from .private_engine import reap_leftovers
 
@@ -35,6 +37,7 @@ def main(
     report_dir: Path | None = None,
     zip_file: Path | None = None,
     zip_pattern: str = lms.DEFAULT_PATTERN,
+    force: bool = False,
     echo: Callable[[str], None] = print,
 ) -> list[Outcome]:
     course = course.resolve()
@@ -50,6 +53,15 @@ def main(
         )
     for name in sorted({j.assignment for j in todo}):
         _ensure_released(course, name)
+    done = Journal(course)
+    earlier = [] if force else [j for j in todo if _graded_before(course, j, done)]
+    todo = [j for j in todo if j not in earlier]
+    if earlier:
+        echo(
+            f"{len(earlier)} submissions were graded already and are unchanged: kept "
+            "(--force regrades them)"
+        )
+    crashpoint("start")
     engines, jobs = _backend(backend, jobs, echo)
     scratch_root = course / ".grading"
     lock = threading.Lock()
@@ -81,10 +93,17 @@ def main(
         }
         for future in as_completed(futures):
             outcome = future.result()
+            crashpoint("autograde-done")
             gradebook.merge(course, outcome, lock)
+            crashpoint("merge-committed")
+            done.record(outcome)
             outcomes.append(outcome)
+            if len(outcomes) == 1:
+                crashpoint("after-first-outcome")
             bar.set_postfix_str(f"{outcome.job.student}/{outcome.job.assignment} {outcome.status}")
             bar.update()
+    crashpoint("report")
+    outcomes += [_earlier(course, job, done) for job in earlier]
     found = report.rows(course, outcomes)
     echo(report.table(found))
     echo(f"{len(outcomes)} submissions in {time.monotonic() - started:.0f} s")
@@ -94,7 +113,8 @@ def main(
     report.write_html(report_dir / "report.html", found, checks)
     _nbgrader(course, ["export", "--to", str(report_dir / "grades.csv")])
     if feedback:
-        for name in sorted({o.job.assignment for o in outcomes if o.status == "graded"}):
+        graded = {"graded", "graded earlier"}  # a killed run may not have written feedback
+        for name in sorted({o.job.assignment for o in outcomes if o.status in graded}):
             _nbgrader(course, ["generate_feedback", name, "--force"])
     echo(
         f"reports: {report_dir}/grades.csv, checks.csv, report.html; feedback in {course}/feedback"
@@ -116,8 +136,27 @@ def discover(course: Path, assignment: str | None, student: str | None) -> list[
     return found
 
 
+def _graded_before(course: Path, job: Job, journal: Journal) -> bool:
+    """Journaled with the same files, and its grades are still in the gradebook."""
+    return journal.finished(job) and gradebook.has_submission(course, job.assignment, job.student)
+
+
+def _earlier(course: Path, job: Job, journal: Journal) -> Outcome:
+    """A submission graded by an earlier run, as that run recorded it."""
+    entry = journal.done()[(job.student, job.assignment)]
+    return Outcome(
+        job,
+        "graded earlier",
+        entry.get("backend", "?"),
+        float(entry.get("seconds", 0)),
+        course / ".grading" / f"{job.student}--{job.assignment}",
+        list(entry.get("problems", [])),
+    )
+
+
 def _nbgrader(course: Path, args: list[str]) -> None:
     """nbgrader, forked from the grading run's forkserver (no second import of nbgrader)."""
+    crashpoint(args[0])
     log = course / ".grading" / f"nbgrader-{args[0]}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     log.unlink(missing_ok=True)

@@ -69,6 +69,7 @@ class PrivateEngine:
         )
         self.start_timeout = start_timeout
         self.template = template  # a stopped engine's data-root to start from (see seed.py)
+        self.on_stop: list[Callable[[], None]] = []  # run once dockerd is down
         self.info: engine.EngineInfo | None = None
 
     # lifecycle -----------------------------------------------------------------------------
@@ -101,6 +102,9 @@ class PrivateEngine:
             engine.down(self.spec, timeout=20)
         finally:
             kill_netns_processes(self.name)  # kernels, graders: anything that joined it
+            for hook in self.on_stop:  # before the namespace goes: the reaper keys on it
+                with contextlib.suppress(Exception):
+                    hook()
             _unmount_under(self.spec.exec_root)
             _unmount_under(self.spec.data_root)
             subprocess.run(["ip", "netns", "delete", self.name], capture_output=True, check=False)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +37,7 @@ class Lease:
     netns: str | None = None
     warnings: list[str] = field(default_factory=list)
     cgroup: Cgroup | None = None  # memory/process/CPU limits of this submission
+    engine_alive: Callable[[], bool] = lambda: True
 
     def wrap(self, argv: list[str]) -> list[str]:
         return ["nsenter", f"--net=/var/run/netns/{self.netns}", *argv] if self.netns else argv
@@ -89,28 +90,29 @@ class PrivateBackend:
         pe = PrivateEngine(
             name, template=self.template, cgroup_parent=cgroup.parent if cgroup else None
         )
+        if cgroup:
+            pe.on_stop.append(cgroup.remove)
         pe.__enter__()  # stops what it started if it fails
-        lease = Lease("private", pe.docker_host, pe.name, list(self.warnings), cgroup)
+        lease = Lease(
+            "private",
+            pe.docker_host,
+            pe.name,
+            list(self.warnings),
+            cgroup,
+            lambda: engine.running_pid(pe.spec) is not None,
+        )
         try:
             if cgroup:
                 cgroup.create()
             yield lease
         finally:
             lease.kill_stragglers()
-            self._pending.append(self._teardowns.submit(_teardown, pe, cgroup))
+            self._pending.append(self._teardowns.submit(pe.stop))
 
     def close(self) -> None:
         self._teardowns.shutdown(wait=True)
         for future in self._pending:
             future.result()
-
-
-def _teardown(pe: PrivateEngine, cgroup: Cgroup | None) -> None:
-    try:
-        pe.stop()
-    finally:
-        if cgroup:
-            cgroup.remove()
 
 
 @contextlib.contextmanager

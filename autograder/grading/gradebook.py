@@ -18,6 +18,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import SaveAutoGrades
 from sqlalchemy.exc import SAWarning
 
+from .crash import crashpoint
 from .worker import Outcome
 
 
@@ -34,10 +35,20 @@ def has_assignment(course: Path, assignment: str) -> bool:
     return True
 
 
+def has_submission(course: Path, assignment: str, student: str) -> bool:
+    with Gradebook(db_url(course)) as gb:
+        try:
+            gb.find_submission(assignment, student)
+        except MissingEntry:
+            return False
+    return True
+
+
 def merge(course: Path, outcome: Outcome, lock: threading.Lock) -> None:
     """Record ``outcome`` in the course: autograded files and grades (0 when not graded)."""
     job = outcome.job
     with lock, warnings.catch_warnings(), Gradebook(db_url(course)) as gb:
+        crashpoint("merge-begin")
         # nbgrader's update_or_create_submission trips SQLAlchemy autoflush warnings: noise
         warnings.simplefilter("ignore", SAWarning)
         gb.update_or_create_student(job.student)
@@ -49,6 +60,7 @@ def merge(course: Path, outcome: Outcome, lock: threading.Lock) -> None:
             if target.exists():
                 shutil.rmtree(target)
             shutil.copytree(outcome.autograded, target)
+            crashpoint("merge-mid")
             for path in sorted(target.glob("*.ipynb")):
                 nb = nbformat.read(path, as_version=nbformat.NO_CONVERT)
                 resources = {

@@ -137,7 +137,8 @@ class Cgroup:
 
 
 def reap_orphans() -> list[str]:
-    """Remove submission cgroups whose engine (network namespace) is gone: a killed run's."""
+    """Remove submission cgroups whose engine (network namespace) is gone: a killed run's.
+    (An engine removes its cgroup before its namespace, see ``PrivateEngine.on_stop``.)"""
     orphans = sorted(n for n in leftovers() if not (Path("/var/run/netns") / n).exists())
     for name in orphans:
         Cgroup(name, DEFAULT).remove()

@@ -15,6 +15,7 @@ from pathlib import Path
 from .. import nbgrader_cli
 from . import launcher
 from .backends import Lease
+from .crash import crashpoint
 
 AUDIT_CONFIG = """
 
@@ -45,7 +46,9 @@ class Job:
 @dataclass
 class Outcome:
     job: Job
-    status: str  # graded | missing | timeout | limit | failed (infrastructure)
+    # graded | missing | timeout | limit | failed (nbgrader could not grade the file) |
+    # error (grading itself failed: the engine would not start or died twice)
+    status: str
     backend: str
     seconds: float
     scratch: Path
@@ -98,14 +101,24 @@ def grade_one(
         return Outcome(job, "missing", "-", time.monotonic() - started, scratch, [problem])
     log = scratch / "autograde.log"
     status, problems, backend = "failed", [], "?"
-    try:
-        with lease_factory() as lease:
-            backend = lease.backend
-            problems += lease.warnings
-            status, stopped = _run_autograde(job, scratch, lease, time_limit, log)
-            problems += stopped
-    except Exception as exc:  # an engine that would not start, a namespace error, …  # noqa: BLE001
-        problems.append(f"grading infrastructure failed: {type(exc).__name__}: {exc}"[:400])
+    for attempt in (1, 2):  # an engine that dies under a submission gets one more chance
+        if attempt == 2:
+            prepare_scratch(course, job, scratch, lock)
+        try:
+            with lease_factory() as lease:
+                backend = lease.backend
+                crashpoint("engine-up")
+                status, stopped = _run_autograde(job, scratch, lease, time_limit, log)
+                died = not lease.engine_alive()
+        except Exception as exc:  # an engine that would not start, a namespace error, …  # noqa: BLE001
+            problems.append(f"grading infrastructure failed: {type(exc).__name__}: {exc}"[:400])
+            status = "error"
+            break
+        if not died:
+            problems += lease.warnings + stopped
+            break
+        problems.append(f"the engine died during attempt {attempt}")
+        status = "error"
     if status == "timeout":
         problems.append(f"stopped after the {time_limit:g} s limit for one submission")
     elif status == "failed" and not problems:
