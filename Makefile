@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 LAB_PORT ?= 8888
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test setup venv engine images lint unit release execute bench demo clean help
+.PHONY: lab test setup browser venv engine images lint unit release execute bench demo clean help
 
 help:
 	@echo "make lab    - set up (venv, Docker engine, course images) and start JupyterLab"
@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip 2>&1 | grep -v "is ignored" || true
 	$(BIN)/python -m pip install --quiet -e '.[dev]' 2>&1 | grep -v "is ignored" || true
-	@$(BIN)/python -c "import autograder, docker, nbgrader, papermill" \
+	@$(BIN)/python -c "import autograder, docker, nbgrader, papermill, playwright" \
 		|| { echo "✗ Python packages did not install; see the pip output above"; exit 1; }
 	@rm -f $(VENV)/.installed-*
 	@touch $@
@@ -40,7 +40,21 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: setup lint
+# the browser tests (`pytest -m browser`) drive Debian's Chromium; Korean text needs CJK fonts.
+# Playwright comes from PyPI (dev extras) and never downloads a browser of its own.
+BROWSER_DEBS := chromium fonts-noto-cjk
+
+browser: $(STAMP)
+	@missing="$$(for p in $(BROWSER_DEBS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done)"; \
+	if [ -n "$$missing" ]; then \
+		$(BIN)/python -c 'import sys; from autograder.system import apt_install; \
+			apt_install(sys.argv[1:], why="browser tests (pytest -m browser)")' $$missing \
+		|| { echo "✗ could not install $$missing (needed by pytest -m browser):" \
+			"install it with your package manager, then run make test again"; exit 1; }; \
+	fi
+
+test: setup browser lint
 	$(BIN)/pytest
 
 bench: setup

@@ -12,6 +12,8 @@ import pytest
 from autograder import engine, images, labels
 from autograder.private_engine import PrivateEngine
 
+pytest_plugins = ["tests.browser"]  # JupyterLab + Chromium fixtures for `-m browser`
+
 TEST_OWNER = "tests"
 HELLO = Path(__file__).parent / "fixtures" / "hello"
 

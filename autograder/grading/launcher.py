@@ -24,7 +24,12 @@ from .limits import Cgroup
 
 CLONE_NEWNET = 0x40000000
 PR_SET_PDEATHSIG = 1
-PRELOAD = ["nbgrader.apps.nbgraderapp", "nbgrader.preprocessors", "autograder.grading.audit"]
+PRELOAD = [
+    "autograder",
+    "nbgrader.apps.nbgraderapp",
+    "nbgrader.preprocessors",
+    "autograder.grading.audit",
+]
 
 _context = multiprocessing.get_context("forkserver")
 _context.set_forkserver_preload(PRELOAD)

@@ -159,7 +159,8 @@ def _column(stack: Stack, shared: int) -> str:
             f"<div style='border:1px solid #d0d7de;padding:4px 6px;margin:2px 0;"
             f"background:{colour}' title='{html.escape(layer.diff_id)}'>"
             f"<code>{html.escape(layer.diff_id[7:19])}</code>{size}{badge}<br>"
-            f"<small>{html.escape(layer.made_by[:90])}</small></div>"
+            f"<small style='overflow-wrap:anywhere'>{html.escape(layer.made_by[:90])}</small>"
+            "</div>"
         )
     return (
         f"<div style='min-width:260px;max-width:420px'>"

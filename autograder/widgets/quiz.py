@@ -66,6 +66,7 @@ def quiz(*questions: Question):
 
             radio.observe(picked, names="value")
             rows += [title, radio]
+    _ensure_magic()
     names = " ".join(q.name for q in questions)
     rows.append(
         w.HTML(
@@ -90,6 +91,15 @@ def answers_magic(line: str) -> None:
     shell.run_cell(code, store_history=False, silent=True)
     shell.set_next_input(f"# 퀴즈에서 고른 답 (이 코드가 채점됩니다)\n{code}", replace=True)
     print(code)
+
+
+def _ensure_magic() -> None:
+    """Showing a quiz makes ``%answers`` available, so every quiz cell works on its own."""
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is not None and "answers" not in shell.magics_manager.magics["line"]:
+        load_ipython_extension(shell)
 
 
 def load_ipython_extension(ipython) -> None:
