@@ -1,0 +1,292 @@
+"""Figure 1, the course floor ratio: papermill execution of the seven section notebooks ÷ the
+same Docker operations replayed as plain scripts (``bench/floor/NN-*.py``).
+
+Both run on ONE private engine (the product's PrivateEngine with dockerd ``--debug``), in its
+network namespace, reset to the freshly seeded state before every run, A and B interleaved
+(the order alternates per section and repeat). The debug log counts every API call by kind, so
+the report shows that the floor does the same heavy work.
+
+Child mode (inside the namespace): ``python bench/floor.py --papermill NOTEBOOK OUT_DIR`` runs
+``autograder.execute.run_one`` (papermill, as ``docker-course execute`` does) and prints JSON.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import common
+from common import HEAVY, say
+
+TARGET = 1.5
+
+
+def sections() -> list[Path]:
+    return sorted((common.ROOT / "source").glob("0[1-7]-*/0[1-7]-*.ipynb"))
+
+
+def cell_times(executed: Path) -> list[tuple[str, float]]:
+    nb = json.loads(executed.read_text())
+    out = []
+    for n, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "code":
+            continue
+        grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id") or f"cell {n}"
+        out.append((grade_id, float(cell["metadata"].get("papermill", {}).get("duration") or 0)))
+    return out
+
+
+def run(settings: common.Settings, shared: dict) -> dict:
+    notebooks = sections()
+    if settings.quick:
+        notebooks = [nb for nb in notebooks if nb.stem.startswith(("01", "07"))]
+    repeats = 1 if settings.quick else settings.floor_repeats
+    tmp = settings.tmp / "floor"
+    runs: list[dict] = []
+    say(f"figure 1: {len(notebooks)} notebooks × {repeats} repeats, papermill vs plain script")
+    with common.private_engine(debug=True) as pe:
+        dc = pe.client()
+        keep = {i.id for i in dc.images.list(all=True)}
+        for r in range(repeats):
+            for i, nb in enumerate(notebooks):
+                order = ("papermill", "floor") if (r + i) % 2 == 0 else ("floor", "papermill")
+                for kind in order:
+                    common.reset_to_seed(dc, keep)
+                    out = tmp / f"r{r}-{kind}"
+                    shutil.rmtree(out, ignore_errors=True)
+                    out.mkdir(parents=True)
+                    start = common.log_size(pe)
+                    if kind == "papermill":
+                        got = common.in_netns(pe, [__file__, "--papermill", str(nb), str(out)])
+                        if not got["ok"]:
+                            raise common.BenchBroken(f"{nb.name} failed: {got['error']}")
+                        cells = cell_times(Path(got["output"]))
+                        seconds = got["seconds"]
+                        phase_times = got["phases"]
+                    else:
+                        script = common.BENCH / "floor" / f"{nb.stem}.py"
+                        got = common.in_netns(pe, [str(script), str(out)])
+                        cells = list(got["steps"].items())
+                        seconds = got["seconds"]
+                        phase_times = {}
+                    calls = common.log_calls(pe, start)
+                    runs.append(
+                        {
+                            "repeat": r,
+                            "section": nb.stem,
+                            "kind": kind,
+                            "seconds": seconds,
+                            "cells": cells,
+                            "calls": dict(calls),
+                            "phases": phase_times,
+                        }
+                    )
+                    shutil.rmtree(out, ignore_errors=True)
+                    say(
+                        f"  {nb.stem:<22} {kind:<9} {seconds:6.1f} s  ({sum(calls.values())} calls)"
+                    )
+        common.reset_to_seed(dc, keep)
+    return analyse(runs, repeats)
+
+
+def analyse(runs: list[dict], repeats: int) -> dict:
+    by = defaultdict(list)
+    for run_ in runs:
+        by[(run_["section"], run_["kind"])].append(run_)
+    section_names = sorted({r["section"] for r in runs})
+    totals = {
+        kind: [
+            sum(r["seconds"] for r in runs if r["kind"] == kind and r["repeat"] == n)
+            for n in range(repeats)
+        ]
+        for kind in ("papermill", "floor")
+    }
+    ratios = [a / b for a, b in zip(totals["papermill"], totals["floor"], strict=True)]
+    ratio = common.summary(ratios)
+    per_section = []
+    for s in section_names:
+        a = common.summary(r["seconds"] for r in by[(s, "papermill")])
+        b = common.summary(r["seconds"] for r in by[(s, "floor")])
+        per_section.append((s, a, b, a.median / b.median))
+    # API calls: first repeat of each (the same every repeat: the work is deterministic)
+    calls = {kind: Counter() for kind in ("papermill", "floor")}
+    mismatches = []
+    for s in section_names:
+        a = Counter(by[(s, "papermill")][0]["calls"])
+        b = Counter(by[(s, "floor")][0]["calls"])
+        calls["papermill"].update(a)
+        calls["floor"].update(b)
+        for k in HEAVY:
+            if a[k] != b[k]:
+                mismatches.append(f"{s}: {k} {a[k]} vs {b[k]}")
+    # cells: median duration per (section, cell) for both, then the top 10 by papermill time
+    cells = defaultdict(lambda: {"papermill": [], "floor": []})
+    for run_ in runs:
+        for name, sec in run_["cells"]:
+            cells[(run_["section"], name)][run_["kind"]].append(sec)
+    cell_rows = []
+    for (s, name), got in cells.items():
+        a = common.summary(got["papermill"]).median if got["papermill"] else 0.0
+        b = common.summary(got["floor"]).median if got["floor"] else 0.0
+        cell_rows.append((s, name, a, b))
+    cell_rows.sort(key=lambda row: row[2], reverse=True)  # the slowest under papermill first
+    fixed = []
+    for s in section_names:
+        pm_runs = by[(s, "papermill")]
+        names = list(pm_runs[0]["phases"])
+        row = {n: common.summary(r["phases"][n] for r in pm_runs).median for n in names}
+        row["setup cell"] = common.summary(
+            dict(r["cells"]).get("setup", 0.0) for r in pm_runs
+        ).median
+        row["setup (script)"] = common.summary(
+            dict(r["cells"]).get("setup", 0.0) for r in by[(s, "floor")]
+        ).median
+        fixed.append((s, row))
+    return {
+        "ratio": ratio,
+        "totals": {k: common.summary(v) for k, v in totals.items()},
+        "per_section": per_section,
+        "calls": calls,
+        "mismatches": mismatches,
+        "cells": cell_rows,
+        "fixed": fixed,
+        "repeats": repeats,
+    }
+
+
+def markdown(res: dict) -> tuple[list[str], str]:
+    ratio = res["ratio"]
+    mark = common.verdict(ratio.median, TARGET)
+    headline = [
+        f"1. Course floor ratio (papermill ÷ plain script, {len(res['per_section'])} notebooks)",
+        ratio.fmt("×"),
+        f"≤ {TARGET}×",
+        mark,
+    ]
+    t = res["totals"]
+    lines = [
+        "## 1. Course floor ratio",
+        "",
+        f"**{ratio.median:.2f}×** {mark} (target ≤ {TARGET}×): papermill execution of every "
+        "solution notebook ÷ the same engine operations as plain scripts. Ratio per repeat of the "
+        f"sums over the sections, median over {res['repeats']} repeats: {ratio.fmt('×')}.",
+        "",
+        f"- papermill, all notebooks: {t['papermill'].fmt()}; plain scripts: {t['floor'].fmt()}.",
+        "- Where: one private engine (the product's `PrivateEngine`, dockerd `--debug`) seeded "
+        "with the course images; papermill via `autograder.execute.run_one` inside its network "
+        "namespace "
+        "(as `docker-course execute --private` does, minus the engine start that command adds per "
+        "notebook); the engine is reset to the seeded state (no containers, volumes or non-course "
+        "images, so no build cache) before every run; papermill and the script alternate "
+        "which goes first.",
+        "- papermill time = the `python -m papermill` process (start-up, kernel, cells, shut-down);"
+        " script time = its own clock from the first engine call to the last (no interpreter "
+        "start-up). The scripts are `bench/floor/NN-*.py`.",
+        "",
+        common.table(
+            ["section", "papermill", "plain script", "ratio"],
+            [(s, a.fmt(), b.fmt(), f"{r:.2f}×") for s, a, b, r in res["per_section"]],
+        ),
+        "",
+        "**Same work?** API calls counted from dockerd's debug log (`Calling METHOD /path`), all "
+        "sections, first repeat:",
+        "",
+    ]
+    pm, fl = res["calls"]["papermill"], res["calls"]["floor"]
+    rows = [(k, pm[k], fl[k], "" if pm[k] == fl[k] else "≠") for k in HEAVY]
+    rows.append(("**all calls**", sum(pm.values()), sum(fl.values()), ""))
+    lines.append(common.table(["heavy operation", "papermill", "plain script", ""], rows))
+    lines.append("")
+    if res["mismatches"]:
+        lines.append("Heavy-operation differences per section: " + "; ".join(res["mismatches"]))
+    else:
+        lines.append("Every heavy operation matches, section by section.")
+    light = sorted(set(pm) | set(fl) - set(HEAVY), key=lambda k: -(pm[k] + fl[k]))
+    lines.append(
+        "Light calls (inspect, list, ping, …) differ a little: "
+        + ", ".join(f"{k} {pm[k]}/{fl[k]}" for k in light if k not in HEAVY)
+        + " (papermill/script)."
+    )
+    lines += [
+        "",
+        "**Where the excess goes** — the ten slowest cells under papermill (median cell time) "
+        "next to the script's same step:",
+        "",
+        common.table(
+            ["section", "cell", "papermill", "script", "excess"],
+            [
+                (s, f"`{n}`", f"{a:.2f} s", f"{b:.2f} s", f"{a - b:+.2f} s")
+                for s, n, a, b in res["cells"][:10]
+            ],
+        ),
+        "",
+        "Fixed cost per notebook (median seconds), from papermill's own timestamps: process "
+        "start to papermill's start, kernel start (to the first cell), gaps between cells, after "
+        "the last cell (kernel shut-down, final write), process exit; then the setup cell and the "
+        "script's equivalent:",
+        "",
+    ]
+    names = list(res["fixed"][0][1]) if res["fixed"] else []
+    lines.append(
+        common.table(
+            ["section", *names],
+            [(s, *(f"{row[n]:.2f}" for n in names)) for s, row in res["fixed"]]
+            + [("**sum**", *(f"{sum(r[n] for _, r in res['fixed']):.2f}" for n in names))],
+        )
+    )
+    excess_total = sum(a - b for _, _, a, b in res["cells"])
+    outside = sum(v for _, row in res["fixed"] for n, v in row.items() if not n.startswith("setup"))
+    lines += [
+        "",
+        f"Excess per repeat: {excess_total + outside:.1f} s = {outside:.1f} s outside cells + "
+        f"{excess_total:.1f} s inside cells.",
+    ]
+    return headline, "\n".join(lines)
+
+
+def phases(executed: Path, spawned: float, exited: float) -> dict[str, float]:
+    """Fixed costs of one papermill run from its own timestamps (epoch seconds)."""
+    nb = json.loads(executed.read_text())
+    meta = nb["metadata"]["papermill"]
+    code = [c["metadata"]["papermill"] for c in nb["cells"] if c["cell_type"] == "code"]
+
+    def at(stamp: str) -> float:
+        return dt.datetime.fromisoformat(stamp).timestamp()
+
+    return {
+        "start-up (python, papermill import)": at(meta["start_time"]) - spawned,
+        "kernel start": at(code[0]["start_time"]) - at(meta["start_time"]),
+        "between cells": at(code[-1]["end_time"])
+        - at(code[0]["start_time"])
+        - sum(c["duration"] for c in code),
+        "kernel shut-down, write": at(meta["end_time"]) - at(code[-1]["end_time"]),
+        "process exit": exited - at(meta["end_time"]),
+    }
+
+
+def _child(notebook: str, out: str) -> None:
+    from autograder import execute
+
+    spawned = time.time()
+    got = execute.run_one(Path(notebook), Path(out), private=False, cell_timeout=300)
+    exited = time.time()
+    print(
+        json.dumps(
+            {
+                "ok": got.ok,
+                "seconds": got.seconds,
+                "output": str(got.output),
+                "error": got.error,
+                "phases": phases(got.output, spawned, exited) if got.ok else {},
+            }
+        )
+    )
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["--papermill"]:
+    _child(sys.argv[2], sys.argv[3])

@@ -1,0 +1,348 @@
+"""Figure 2, grading: ``docker-course grade -j 2`` (one private engine per submission, audit)
+÷ plain serial ``nbgrader autograde`` (one invocation, the course's stock nbgrader config, the
+host engine shared by all) on the same 20-submission class, in the same run.
+
+Also the shared class runs for figures 3 (submission times, leases in place), 4 (classes of 5,
+10 and 20) and 5 (memory, sampled while they run).
+
+The class: 10 students (from the demo class's kinds) × 2 assignments:
+``01-concepts`` (containers, exec, the writable layer, a diagram: a section of median cost)
+and ``07-review`` (a quiz with no engine work: the fixed cost of a submission).
+
+Child mode: ``python bench/grading.py --grade COURSE JOBS OUT.json`` runs ``grade.main``
+in-process (as the CLI does) with the lease and worker wrapped to time every lease in place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+CHILD_EPOCH = time.time()
+
+import common  # noqa: E402
+import memory  # noqa: E402
+from common import ROOT, say  # noqa: E402
+
+TARGET = 0.6
+ASSIGNMENTS = ("01-concepts", "07-review")
+#: the order of students; a class of N takes the first N submissions (student by student,
+#: both assignments each), so every size holds the same mix
+KINDS = (
+    "perfect",
+    "blank",
+    "partial",
+    "alternative",
+    "sdk_only",
+    "perfect",
+    "blank",
+    "partial",
+    "alternative",
+    "perfect",
+)
+
+
+def roster() -> list[tuple[str, str, str]]:
+    """(student id, kind, assignment) for the 20 submissions, in class order."""
+    return [(f"s{n + 1:02d}-{kind}", kind, a) for n, kind in enumerate(KINDS) for a in ASSIGNMENTS]
+
+
+def _spec(plans: dict, kind: str, assignment: str):
+    plan = plans[kind]
+    spec = plan.get(assignment, plan.get("*"))
+    return "source" if spec is None else spec  # no plan for this assignment: the solution
+
+
+def expected(kind: str, assignment: str) -> float:
+    from autograder import demo
+
+    plans, scores = demo.students(ROOT), demo.expected_scores(ROOT)
+    if kind in plans and assignment not in plans[kind] and "*" not in plans[kind]:
+        kind = "perfect"
+    return scores[(kind, assignment)]
+
+
+def build_master(where: Path) -> Path:
+    """The released course with all 20 submissions (copied, trimmed, for every class size)."""
+    import nbformat
+
+    from autograder import demo, nbgrader_cli
+
+    course = where / "class-master"
+    shutil.rmtree(course, ignore_errors=True)
+    course.mkdir(parents=True)
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    for a in ASSIGNMENTS:
+        shutil.copytree(ROOT / "source" / a, course / "source" / a)
+    nbgrader_cli.run(course, ["generate_assignment", "*", "--force"])  # one nbgrader start-up
+    plans = demo.students(ROOT)
+    for student, kind, a in roster():
+        spec = _spec(plans, kind, a)
+        kind_dir = "release" if spec == "release" else "source"
+        nb = nbformat.read(course / kind_dir / a / f"{a}.ipynb", as_version=4)
+        if isinstance(spec, dict):
+            wanted = dict(spec)
+            for cell in nb.cells:
+                grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+                if grade_id in wanted:
+                    cell.source = wanted.pop(grade_id).strip("\n")
+            if wanted:
+                raise common.BenchBroken(f"{kind}/{a}: no cells {sorted(wanted)}")
+        folder = course / "submitted" / student / a
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / f"{a}.ipynb")
+    return course
+
+
+def class_of(master: Path, dest: Path, n: int) -> tuple[Path, list[tuple[str, str, str]]]:
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(master, dest, ignore=shutil.ignore_patterns("submitted"))
+    chosen = roster()[:n]
+    for student, _, a in chosen:
+        shutil.copytree(master / "submitted" / student / a, dest / "submitted" / student / a)
+    return dest, chosen
+
+
+def scores(course: Path, chosen) -> dict[str, float | None]:
+    from nbgrader.api import Gradebook, MissingEntry
+
+    got = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for student, _, a in chosen:
+            try:
+                got[f"{student}/{a}"] = gb.find_submission(a, student).score
+            except MissingEntry:
+                got[f"{student}/{a}"] = None
+    return got
+
+
+# --- the runs ---------------------------------------------------------------------------------
+def run_ours(settings: common.Settings, master: Path, n: int, samplers: list) -> dict:
+    """``docker-course grade -j 2`` of a class of ``n`` (in a child process), memory sampled."""
+    course, chosen = class_of(master, settings.tmp / f"ours-{n}", n)
+    out = settings.tmp / f"ours-{n}.json"
+    say(f"  docker-course grade -j 2, class of {n} …")
+    spawned, started = time.time(), time.perf_counter()
+    proc = subprocess.Popen(
+        [common.PY, __file__, "--grade", str(course), "2", str(out)],
+        cwd=ROOT,
+        env=_env(settings.tmp / f"ours-{n}-work"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    common.CHILD_PIDS.append(proc.pid)
+    with memory.Sampler(proc.pid) as sampler:
+        _, err = proc.communicate()
+    wall, exited = time.perf_counter() - started, time.time()
+    samplers.append(sampler)
+    if proc.returncode != 0 or not out.exists():
+        raise common.BenchBroken(
+            f"docker-course grade failed (exit {proc.returncode}):\n{common.tail(err)}"
+        )
+    got = json.loads(out.read_text())
+    got["wall"] = wall
+    got["chosen"] = chosen
+    st = got["stamps"]
+    got["phases"] = {
+        "Python start-up, imports": st["main"] - spawned,
+        "set-up (release check, image bundle, reaper)": st["pool"] - st["main"],
+        "grading (the worker pool)": st["table"] - st["pool"],
+        "reports and feedback": st["ended"] - st["table"],
+        "scores read, exit": exited - st["ended"],
+    }
+    _check_scores("docker-course grade", chosen, got["scores"])
+    say(f"  … {n} submissions in {wall:.1f} s")
+    return got
+
+
+def run_baseline(settings: common.Settings, master: Path, n: int) -> dict:
+    """Plain ``nbgrader autograde "*"``: all students, one process, the host engine."""
+    from autograder import engine
+
+    course, chosen = class_of(master, settings.tmp / f"baseline-{n}", n)
+    say(f"  plain nbgrader autograde (serial, host engine), class of {n} …")
+    env = _env(settings.tmp / f"baseline-{n}-work")
+    started = time.perf_counter()
+    done = subprocess.run(
+        [str(common.BIN / "nbgrader"), "autograde", "*"],
+        cwd=course,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise common.BenchBroken(f"nbgrader autograde failed:\n{common.tail(done.stderr)}")
+    got = {"wall": wall, "scores": scores(course, chosen), "chosen": chosen}
+    with contextlib.suppress(Exception):  # the notebooks clean up after themselves; make sure
+        from autograder import course as course_mod
+
+        dc = engine.client()
+        for a in ASSIGNMENTS:
+            course_mod.reset(course_mod.SECTIONS[a], dc)
+    say(f"  … {n} submissions in {wall:.1f} s")
+    return got
+
+
+def _env(work: Path) -> dict[str, str]:
+    from autograder import nbgrader_cli
+
+    env = nbgrader_cli.env({"DOCKER_COURSE_WORK": str(work)})
+    env.pop("DOCKER_COURSE_KEEP", None)
+    return env
+
+
+def _check_scores(who: str, chosen, got: dict) -> None:
+    wrong = []
+    for student, kind, a in chosen:
+        want = expected(kind, a)
+        if got.get(f"{student}/{a}") != want:
+            wrong.append(f"{student}/{a}: expected {want:g}, got {got.get(f'{student}/{a}')}")
+    if wrong:
+        raise common.BenchBroken(f"{who} produced wrong scores:\n" + "\n".join(wrong))
+
+
+def class_run(settings: common.Settings, shared: dict, n: int) -> dict:
+    """Our grading of a class of ``n``, once per bench run (figures 2–5 share it)."""
+    runs = shared.setdefault("ours", {})
+    if n not in runs:
+        if "master" not in shared:
+            say("building the class (20 submissions, 2 assignments) …")
+            shared["master"] = build_master(settings.tmp)
+        runs[n] = run_ours(settings, shared["master"], n, shared.setdefault("samplers", []))
+    return runs[n]
+
+
+def class_size(settings: common.Settings) -> int:
+    return 4 if settings.quick else 20
+
+
+def run(settings: common.Settings, shared: dict) -> dict:
+    n = class_size(settings)
+    say(f"figure 2: grading a class of {n}, ours (-j 2) vs plain nbgrader (serial)")
+    ours = class_run(settings, shared, n)
+    baseline = run_baseline(settings, shared["master"], n)
+    agree, differ = [], []
+    overruled = {o["key"] for o in ours["outcomes"] if o["overruled"]}
+    for student, kind, a in ours["chosen"]:
+        key = f"{student}/{a}"
+        row = (key, kind, expected(kind, a), ours["scores"][key], baseline["scores"][key])
+        (agree if row[3] == row[4] else differ).append(row)
+    unexplained = [r for r in differ if r[0] not in overruled]
+    if unexplained:
+        raise common.BenchBroken(
+            "plain nbgrader and docker-course grade disagree where the audit did not overrule: "
+            + "; ".join(f"{r[0]} {r[3]} vs {r[4]}" for r in unexplained)
+        )
+    return {"ours": ours, "baseline": baseline, "agree": agree, "differ": differ, "n": n}
+
+
+def markdown(res: dict) -> tuple[list[str], str]:
+    ours, base = res["ours"], res["baseline"]
+    ratio = ours["wall"] / base["wall"]
+    mark = common.verdict(ratio, TARGET)
+    headline = [
+        f"2. Grading, {res['n']} submissions (grade -j 2 ÷ plain serial nbgrader)",
+        f"{ratio:.2f}× ({ours['wall']:.0f} s ÷ {base['wall']:.0f} s, n=1)",
+        f"≤ {TARGET}×",
+        mark,
+    ]
+    per_sub = common.summary(o["seconds"] for o in ours["outcomes"] if o["status"] == "graded")
+    by_kind: dict[str, list[float]] = {}
+    for o in ours["outcomes"]:
+        by_kind.setdefault(o["key"].split("/")[1], []).append(o["seconds"])
+    lines = [
+        "## 2. Grading",
+        "",
+        f"**{ratio:.2f}×** {mark} (target ≤ {TARGET}×): `docker-course grade -j 2` "
+        f'{ours["wall"]:.1f} s ÷ plain serial `nbgrader autograde "*"` {base["wall"]:.1f} s, '
+        f"same {res['n']}-submission class, same run (one run each: n=1).",
+        "",
+        "- Ours: `grade.main(course, jobs=2)` (what the CLI calls; default backend = a private "
+        "engine per submission, with the audit, reports and feedback) in a child process; "
+        "timed from the process start to its exit.",
+        '- Baseline: one `nbgrader autograde "*"` process for every student and both '
+        "assignments, the course's own `nbgrader_config.py` (no audit), on the host engine shared "
+        "by all, `DOCKER_COURSE_WORK` in a temporary folder, the venv's bin on PATH.",
+        "- Ours, inside: " + ", ".join(f"{k} {v:.1f} s" for k, v in ours["phases"].items()) + ".",
+        f"- Per submission (ours, two at a time): {per_sub.fmt()}; "
+        + ", ".join(f"{k} {common.summary(v).median:.1f} s" for k, v in sorted(by_kind.items()))
+        + "; serial baseline: "
+        f"{base['wall'] / res['n']:.1f} s per submission on average.",
+        "",
+        "The class (10 students from the demo class's kinds × 2 assignments; `01-concepts` is a "
+        "section of median cost — containers, exec, the writable layer, a layer diagram; "
+        "`07-review` is the quiz with no engine work, i.e. the fixed cost of a submission):",
+        "",
+        common.table(
+            ["submission", "kind", "expected", "ours", "plain nbgrader"],
+            [
+                (k, kind, f"{e:g}", f"{a:g}", f"{b:g}")
+                for k, kind, e, a, b in res["agree"] + res["differ"]
+            ],
+        ),
+        "",
+        "Scores: every one is the expected one (`tests/fixtures/class/expected_scores.csv`; the "
+        "alternative student has no 07-review plan and submits the solution)"
+        + (
+            "; both graders agree on every submission."
+            if not res["differ"]
+            else "; they differ only where our audit overruled: "
+            + ", ".join(r[0] for r in res["differ"])
+            + "."
+        ),
+    ]
+    return headline, "\n".join(lines)
+
+
+# --- the child: grade.main as the CLI calls it, with its phases timed ---------------------------
+def _grade_child(course: str, jobs: str, out: str) -> None:
+    """Epoch timestamps throughout: the parent lines them up with its own spawn and exit."""
+    import autograder.grade as grade_mod
+
+    marks: list[tuple[float, str]] = []
+
+    def echo(text: str) -> None:
+        marks.append((time.time(), text))
+
+    started = time.time()
+    outcomes = grade_mod.main(Path(course), jobs=int(jobs), echo=echo)
+    ended = time.time()
+
+    def when(prefix: str) -> float:
+        return next((t for t, text in marks if text.startswith(prefix)), ended)
+
+    chosen = [(o.job.student, "", o.job.assignment) for o in outcomes]
+    result = {
+        "stamps": {
+            "child": CHILD_EPOCH,
+            "main": started,
+            "pool": when("grading "),
+            "table": when("student"),
+            "ended": ended,
+        },
+        "outcomes": [
+            {
+                "key": f"{o.job.student}/{o.job.assignment}",
+                "status": o.status,
+                "backend": o.backend,
+                "seconds": o.seconds,
+                "problems": o.problems,
+                "overruled": any(a.get("overruled") for a in o.audits),
+            }
+            for o in outcomes
+        ],
+        "scores": scores(Path(course), chosen),
+    }
+    Path(out).write_text(json.dumps(result))
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["--grade"]:
+    _grade_child(*sys.argv[2:5])
