@@ -7,28 +7,61 @@ in the grading worker: right after each grade cell runs, it evaluates the checks
 engine. If the kernel said pass and the audit says fail, it appends an error output to the
 cell, so nbgrader scores it 0, and records why in a JSON report.
 
-A check is auditable when its arguments only use literals, the notebook's ``parameters`` cell
-and ``work`` (the work folder); checks of the student's variables (``Answer``, ``Computed``)
-cannot be re-evaluated outside the kernel and are left to the kernel.
+A check is auditable when its arguments only use literals, the notebook's ``parameters`` cell,
+``work`` (the work folder) and student variables whose values are plain Python literals
+(``Answer("q1", q1, …)``, ``Computed("image_id", image_id, …)``): those values are read from
+the kernel *before* the grade cell runs (``user_expressions``), because the cell itself carries
+the hidden answers, which a kernel could read on the way in. An ``Answer``/``Computed`` whose
+variable cannot be read as a literal fails the audit; other checks that use kernel objects
+(``client.containers.get(…)``) or names the cell assigns are left to the kernel.
+
+Two nbgrader details a kernel could use to keep the points anyway are closed here too: grade
+cells run with the teacher's tags (a ``skip-execution`` tag would skip the cell: no error, full
+points), and in a grade cell with an error the error outputs come first (nbgrader scores the
+first ``execute_result`` as partial credit and stops looking, so an error after it was ignored).
 """
 
 from __future__ import annotations
 
 import ast
+import builtins
 import contextlib
 import io
 import json
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 import nbformat
+from jupyter_core.utils import ensure_async
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Unicode
 
 from .. import checks, course
-from .calls import CHECK_NAMES, SAFE_CALLS, check_calls
+from ..checks.base import fail
+from .calls import CHECK_NAMES, check_calls
+
+#: checks of the student's values, audited with the values read from the kernel
+VALUE_CHECKS = {"Answer", "Computed"}
+AUDITED = CHECK_NAMES | VALUE_CHECKS
+#: what the teacher's check arguments may use in the grader (on plain data only)
+_SAFE_BUILTINS = (
+    "str int float bool tuple list set frozenset dict len sorted next isinstance min max sum any"
+    " all"
+)
+SAFE = {name: getattr(builtins, name) for name in _SAFE_BUILTINS.split()} | {"Path": Path}
+FETCH_TIMEOUT = 30.0  # seconds the kernel gets to hand over the values
+MAX_REPR = 1 << 20  # characters of one value's repr
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A kernel value the audit could not read as a Python literal (and why)."""
+
+    reason: str
 
 
 @dataclass
@@ -44,18 +77,58 @@ class CellAudit:
         return self.kernel_passed and bool(self.failures)
 
 
-def _safe(expr: ast.expr, names: set[str]) -> bool:
-    """Only literals, known names, attribute-free arithmetic on them and a few safe calls."""
+def _free_names(expr: ast.AST) -> set[str]:
+    """Names ``expr`` reads but does not bind itself (lambda arguments, comprehension targets)."""
+    bound, read = set(), set()
     for node in ast.walk(expr):
-        if isinstance(node, ast.Name) and node.id not in names | CHECK_NAMES | SAFE_CALLS:
-            return False
-        if isinstance(node, ast.Lambda | ast.Attribute | ast.Subscript | ast.NamedExpr):
-            return False
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) not in (
-            CHECK_NAMES | SAFE_CALLS
-        ):
-            return False
-    return True
+        if isinstance(node, ast.Lambda):
+            a = node.args
+            bound |= {x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs)}
+            bound |= {x.arg for x in (a.vararg, a.kwarg) if x is not None}
+        elif isinstance(node, ast.Name):
+            (read if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+    return read - bound
+
+
+def _assigned(source: str) -> set[str]:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    return {
+        n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)
+    }
+
+
+def kernel_names(source: str, namespace: dict[str, Any]) -> set[str]:
+    """The student's variables the checks of a grade cell read (not ones the cell assigns)."""
+    local = _assigned(source)
+    wanted: set[str] = set()
+    for call in check_calls(source, AUDITED):
+        free = _free_names(call) - set(namespace) - AUDITED - SAFE.keys()
+        if not free & local:
+            wanted |= free
+    return wanted
+
+
+def literal(reply: dict) -> Any:
+    """A value from a ``user_expressions`` reply of ``repr(name)``, or :class:`Unreadable`."""
+    if reply.get("status") != "ok":
+        return Unreadable(f"{reply.get('ename', '?')}: {reply.get('evalue', '')}"[:200])
+    text = reply.get("data", {}).get("text/plain", "")
+    if len(text) > MAX_REPR:
+        return Unreadable(f"값이 너무 큼 ({len(text)} 글자)")
+    try:
+        shown = ast.literal_eval(text)  # IPython shows the repr() string as a str literal
+        return ast.literal_eval(shown)
+    except Exception:  # not a literal: an object, a fake, too deep  # noqa: BLE001
+        return Unreadable(f"파이썬 리터럴이 아님: {text[:80]}")
+
+
+def _value_arg(call: ast.Call) -> ast.expr | None:
+    if len(call.args) > 1:
+        return call.args[1]
+    return next((k.value for k in call.keywords if k.arg == "value"), None)
 
 
 def parameters_of(nb: NotebookNode) -> dict[str, Any]:
@@ -71,30 +144,48 @@ def parameters_of(nb: NotebookNode) -> dict[str, Any]:
 
 
 def audit_cell(
-    source: str, namespace: dict[str, Any], kernel_passed: bool, grade_id: str, dc=None
+    source: str,
+    namespace: dict[str, Any],
+    kernel_passed: bool,
+    grade_id: str,
+    dc=None,
+    kernel: dict[str, Any] | None = None,
 ) -> CellAudit:
+    """Evaluate the checks of ``source`` here; ``kernel``: the student's values (or
+    :class:`Unreadable`) read before the cell ran."""
     result = CellAudit(grade_id, kernel_passed)
-    names = set(namespace)
-    env = {
-        **{n: getattr(checks, n) for n in CHECK_NAMES},
-        "Path": Path,
-        "str": str,
-        "int": int,
-        "tuple": tuple,
-        **namespace,
-    }
-    for call in check_calls(source):
-        if not _safe(call, names):
+    kernel = kernel or {}
+    env = {**{n: getattr(checks, n) for n in AUDITED}, **SAFE, **namespace}
+    for call in check_calls(source, AUDITED):
+        free = _free_names(call) - env.keys()
+        if free - kernel.keys():  # a name the cell assigns itself, or one never read
             result.skipped += 1
             continue
+        unreadable = {n: kernel[n] for n in free if isinstance(kernel[n], Unreadable)}
+        if unreadable:
+            value = _value_arg(call)
+            name = value.id if isinstance(value, ast.Name) else None
+            if call.func.id in VALUE_CHECKS and name in unreadable:  # type: ignore[attr-defined]
+                title = f"변수 {name}"
+                result.audited.append(title)
+                why = unreadable[name].reason
+                result.failures.append(fail(title, "커널에서 읽을 수 있는 파이썬 값", why).message)
+            else:  # e.g. Answer(…, client.containers.get(…).id, …): left to the kernel
+                result.skipped += 1
+            continue
+        values = {n: kernel[n] for n in free}
         try:
             check = eval(
-                compile(ast.Expression(call), "<audit>", "eval"), {"__builtins__": {}}, env
+                compile(ast.Expression(call), "<audit>", "eval"),
+                {"__builtins__": {}},
+                {**env, **values},
             )
-        except Exception:  # not evaluable outside the kernel  # noqa: BLE001
+            outcome = check(dc)
+        except NameError:  # uses something the audit does not have: left to the kernel
             result.skipped += 1
             continue
-        outcome = check(dc)
+        except Exception as exc:  # the teacher's expression failed on these values  # noqa: BLE001
+            outcome = fail(ast.unparse(call.func), "확인이 끝남", f"{type(exc).__name__}: {exc}")
         result.audited.append(outcome.title)
         if not outcome.passed:
             result.failures.append(outcome.message)
@@ -111,14 +202,24 @@ class AuditedExecute(Execute):
 
     def preprocess(self, nb, resources=None, km=None):
         teacher = nbformat.read(self.source_notebook, as_version=4)
-        self._trusted = {
-            c.metadata["nbgrader"]["grade_id"]: c.source
+        graded = [
+            c
             for c in teacher.cells
             if c.get("metadata", {}).get("nbgrader", {}).get("grade") and c.cell_type == "code"
-        }
+        ]
+        self._trusted = {c.metadata["nbgrader"]["grade_id"]: c.source for c in graded}
+        tags = {c.metadata["nbgrader"]["grade_id"]: c.metadata.get("tags") for c in graded}
+        for cell in nb.cells:  # grade cells run with the teacher's tags (no skip-execution)
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if meta.get("grade") and meta.get("grade_id") in tags:
+                cell.metadata.pop("tags", None)
+                if tags[meta["grade_id"]]:
+                    cell.metadata["tags"] = list(tags[meta["grade_id"]])
         params = parameters_of(teacher)
         section = Path(self.source_notebook).parent.name
         self._namespace = {**params, "work": course.work_path(section, params.get("WORK_DIR"))}
+        self._wanted = {g: kernel_names(src, self._namespace) for g, src in self._trusted.items()}
+        self._kernel_values: dict[str, Any] = {}
         self._audits: list[CellAudit] = []
         try:
             return super().preprocess(nb, resources, km)
@@ -132,17 +233,53 @@ class AuditedExecute(Execute):
                     )
                 )
 
+    def _grade_id(self, cell) -> str | None:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        grade_id = meta.get("grade_id")
+        if meta.get("grade") and cell.cell_type == "code" and grade_id in self._trusted:
+            return grade_id
+        return None
+
+    async def on_cell_execute(self, **kwargs):
+        """Before a grade cell runs: read the student's values its checks use."""
+        grade_id = self._grade_id(kwargs["cell"])
+        self._kernel_values = {}
+        if grade_id and self._wanted[grade_id]:
+            self._kernel_values = await self._read_kernel(sorted(self._wanted[grade_id]))
+
+    async def _read_kernel(self, names: list[str]) -> dict[str, Any]:
+        unread = {n: Unreadable("커널이 답하지 않음") for n in names}
+        asked = {n: f"__import__('builtins').repr({n})" for n in names}
+        msg_id = await ensure_async(
+            self.kc.execute("", silent=True, store_history=False, user_expressions=asked)
+        )
+        deadline = time.monotonic() + FETCH_TIMEOUT
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                msg = await ensure_async(self.kc.shell_channel.get_msg(timeout=left))
+            except Empty:
+                break
+            if msg.get("parent_header", {}).get("msg_id") == msg_id:
+                found = msg.get("content", {}).get("user_expressions") or {}
+                return unread | {n: literal(found[n]) for n in names if n in found}
+        return unread
+
     def on_cell_executed(self, **kwargs):
         super().on_cell_executed(**kwargs)
         cell = kwargs["cell"]
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        grade_id = meta.get("grade_id")
-        if not meta.get("grade") or cell.cell_type != "code" or grade_id not in self._trusted:
+        grade_id = self._grade_id(cell)
+        if grade_id is None:
             return
         passed = not any(o.get("output_type") == "error" for o in cell.get("outputs", []))
         # the checks print nothing, but keep the grader's own stderr clean regardless
         with contextlib.redirect_stderr(io.StringIO()):
-            audit = audit_cell(self._trusted[grade_id], self._namespace, passed, grade_id)
+            audit = audit_cell(
+                self._trusted[grade_id],
+                self._namespace,
+                passed,
+                grade_id,
+                kernel=self._kernel_values,
+            )
         self._audits.append(audit)
         if audit.overruled:
             cell.outputs.append(
@@ -154,3 +291,8 @@ class AuditedExecute(Execute):
                     traceback=["AuditFailed: 커널 밖에서 다시 확인한 결과:", *audit.failures],
                 )
             )
+        # nbgrader scores the first execute_result as (partial) credit and stops there: an
+        # error after it would not count. In a grade cell an error must come first.
+        errors = [o for o in cell.outputs if o.get("output_type") == "error"]
+        if errors:
+            cell.outputs = errors + [o for o in cell.outputs if o.get("output_type") != "error"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import nbgrader_cli
-from . import launcher
+from . import launcher, tamper
 from .backends import Lease
 from .crash import crashpoint
 
@@ -21,10 +21,17 @@ AUDIT_CONFIG = """
 
 # --- added by docker-course grade: audit every grade cell from outside the kernel ---
 from autograder.grading.audit import AuditedExecute
+from autograder.grading.sanitize import DropOrphanIds
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import (
-    AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput, SaveAutoGrades,
+    AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds, IgnorePattern,
+    LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades,
 )
+
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput, DeduplicateIds, DropOrphanIds, OverwriteKernelspec, OverwriteCells,
+    CheckCellMetadata,
+]
 
 c.Autograde.autograde_preprocessors = [
     AuditedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
@@ -123,6 +130,7 @@ def grade_one(
         problems.append(f"stopped after the {time_limit:g} s limit for one submission")
     elif status == "failed" and not problems:
         problems.append("nbgrader autograde failed: " + _tail(log))
+    problems += _tampering(course, job)
     audits = []
     with contextlib.suppress(OSError, ValueError):
         audits = json.loads((scratch / "audit.json").read_text())
@@ -160,6 +168,18 @@ def _run_autograde(
         return "limit", [f"stopped: {done.stopped}"]
     notebooks = list((scratch / "autograded" / job.student / job.assignment).glob("*.ipynb"))
     return ("graded" if done.code == 0 and notebooks else "failed"), []
+
+
+def _tampering(course: Path, job: Job) -> list[str]:
+    found = []
+    for released in sorted((course / "release" / job.assignment).glob("*.ipynb")):
+        submitted = course / "submitted" / job.student / job.assignment / released.name
+        changed = tamper.changes(released, submitted)
+        if changed:
+            found.append(
+                f"{released.name}: protected cells changed (restored): " + "; ".join(changed)
+            )
+    return found
 
 
 def _tail(log: Path, lines: int = 3) -> str:

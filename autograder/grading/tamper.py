@@ -1,0 +1,66 @@
+"""What a student changed in the protected cells of the notebook they were given.
+
+nbgrader restores grade and locked cells from the source before grading, so tampering earns
+nothing; this says *what* was tampered with, for the teacher's report (nbgrader's own log
+cannot tell an edit from the hidden tests it adds back).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+CHECKED_TAGS = {"skip-execution", "raises-exception"}
+
+
+def changes(released: Path, submitted: Path) -> list[str]:
+    """Readable changes to the released notebook's protected cells ([] if none or unreadable)."""
+    try:
+        given = _protected(json.loads(released.read_text(encoding="utf-8")))
+        handed = json.loads(submitted.read_text(encoding="utf-8"))
+        cells = [c for c in handed.get("cells", []) if isinstance(c, dict)]
+    except (OSError, ValueError, AttributeError):
+        return []  # an unreadable submission gets its own reason from nbgrader
+    by_id: dict[str, list[dict]] = {}
+    for cell in cells:
+        grade_id = _meta(cell).get("grade_id")
+        if grade_id:
+            by_id.setdefault(grade_id, []).append(cell)
+    found: Counter[str] = Counter()
+    for grade_id, original in given.items():
+        copies = by_id.get(grade_id, [])
+        if not copies:
+            found[f"deleted or renamed {grade_id}"] += 1
+            continue
+        if len(copies) > 1:
+            found[f"duplicated {grade_id}"] += 1
+        cell = copies[-1]
+        if cell.get("cell_type") != original.get("cell_type"):
+            found[f"retyped {grade_id} to {cell.get('cell_type')}"] += 1
+        elif _text(cell) != _text(original):
+            found[f"edited {grade_id}"] += 1
+        if _meta(cell) != _meta(original):
+            found[f"changed the nbgrader metadata of {grade_id}"] += 1
+        tags = set(cell.get("metadata", {}).get("tags", [])) & CHECKED_TAGS
+        if tags - set(original.get("metadata", {}).get("tags", [])):
+            found[f"tagged {grade_id} {', '.join(sorted(tags))}"] += 1
+    return list(found)
+
+
+def _protected(nb: dict) -> dict[str, dict]:
+    return {
+        _meta(c)["grade_id"]: c
+        for c in nb.get("cells", [])
+        if _meta(c).get("grade_id") and (_meta(c).get("grade") or _meta(c).get("locked"))
+    }
+
+
+def _meta(cell: dict) -> dict:
+    meta = cell.get("metadata", {})
+    return meta.get("nbgrader", {}) if isinstance(meta, dict) else {}
+
+
+def _text(cell: dict) -> str:
+    source = cell.get("source", "")
+    return ("".join(source) if isinstance(source, list) else str(source)).strip()
