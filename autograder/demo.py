@@ -53,11 +53,12 @@ def build(course: Path, root: Path | None = None, *, only: list[str] | None = No
         for name in assignments:
             spec = plan.get(name, plan.get("*"))
             if spec is not None:
-                _submit(course, student, name, spec)
+                submit(course, student, name, spec)
     return course
 
 
-def _submit(course: Path, student: str, assignment: str, spec) -> None:
+def submit(course: Path, student: str, assignment: str, spec) -> None:
+    """``spec``: "release" (blank), "source" (solution), "missing", or grade_id → code."""
     folder = course / "submitted" / student / assignment
     folder.mkdir(parents=True, exist_ok=True)
     if spec == "missing":

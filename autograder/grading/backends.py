@@ -60,7 +60,22 @@ def private_available() -> bool:
     )
 
 
-class PrivateBackend:
+class _Backend:
+    """A source of leases; ``with`` it, or call :meth:`close` when done."""
+
+    name = "?"
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        pass
+
+
+class PrivateBackend(_Backend):
     """Fresh private engines started from a template data-root (see ``seed.template``).
 
     Teardown (dockerd takes ~1 s to stop) runs in the background while the next submission
@@ -76,12 +91,6 @@ class PrivateBackend:
         self.warnings = [f"NO RESOURCE LIMITS: {why_not}"] if why_not else []
         self._teardowns = ThreadPoolExecutor(max_workers=2, thread_name_prefix="teardown")
         self._pending: list[Future[None]] = []
-
-    def __enter__(self) -> PrivateBackend:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     @contextlib.contextmanager
     def lease(self) -> Iterator[Lease]:
@@ -128,16 +137,10 @@ SHARED_WARNING = (
 )
 
 
-class SharedBackend:
+class SharedBackend(_Backend):
     """The one engine DOCKER_HOST points at, reset before and after every submission."""
 
     name = "SHARED engine, one at a time"
-
-    def __enter__(self) -> SharedBackend:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     @contextlib.contextmanager
     def lease(self) -> Iterator[Lease]:
@@ -148,9 +151,6 @@ class SharedBackend:
         finally:
             _reset(dc)
             dc.close()
-
-    def close(self) -> None:
-        pass
 
 
 Backend = PrivateBackend | SharedBackend

@@ -5,14 +5,9 @@ import secrets
 
 from _ops import Floor
 
-IMAGES = (
-    "study/multi:1.0",
-    "study/multi:build",
-    "study/nonroot:1.0",
-    "study/secret:leaky",
-    "study/secret:clean",
-    "study/pinned:1.0",
-)
+from autograder import course
+
+IMAGES = course.SECTIONS["06-best-practices"].images
 BUILD_JS = r"""const fs = require('fs');
 const path = require('path');
 const files = fs.readdirSync('src').filter((f) => f.endsWith('.js')).sort();
