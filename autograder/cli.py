@@ -226,6 +226,10 @@ def _grade_defaults() -> dict:
 )
 @click.option("--zip-pattern", help="Regex with student_id and file_id groups for --zip names.")
 @click.option("--force", is_flag=True, help="Regrade submissions graded already (unchanged).")
+@click.option("--memory-mb", type=int, help="Memory of one submission (kernel + containers).")
+@click.option("--pids", type=int, help="Processes of one submission.")
+@click.option("--cpus", type=float, help="CPUs of one submission.")
+@click.option("--disk-mb", type=int, help="Disk of one submission's engine and work folder.")
 def grade(
     course,
     assignment,
@@ -237,6 +241,10 @@ def grade(
     zip_file,
     zip_pattern,
     force,
+    memory_mb,
+    pids,
+    cpus,
+    disk_mb,
 ) -> None:
     """Autograde COURSE's submitted/ with nbgrader, each submission on its own engine."""
     from . import grade as grd
@@ -253,10 +261,20 @@ def grade(
         zip_file=zip_file,
         zip_pattern=zip_pattern or defaults["zip_pattern"],
         force=force,
+        limits=_limits(memory_mb=memory_mb, pids=pids, cpus=cpus, disk_mb=disk_mb),
         echo=click.echo,
     )
     # a student's missing, broken or endless notebook is a grade (0), not a failure of grading
     sys.exit(1 if any(o.status == "error" for o in outcomes) else 0)
+
+
+def _limits(**given):
+    """Per-submission limits: the defaults, with what the teacher gave on the command line."""
+    import dataclasses
+
+    from .grading.limits import DEFAULT
+
+    return dataclasses.replace(DEFAULT, **{k: v for k, v in given.items() if v is not None})
 
 
 def main() -> None:

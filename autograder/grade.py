@@ -18,9 +18,11 @@ from tqdm import tqdm
 
 from . import engine, nbgrader_cli, release, seed
 from .errors import CourseError
-from .grading import backends, gradebook, launcher, limits, lms, report
+from .grading import backends, gradebook, launcher, lms, report
 from .grading.crash import crashpoint
 from .grading.journal import Journal
+from .grading.limits import DEFAULT as DEFAULT_LIMITS
+from .grading.limits import Limits, reap_orphans
 from .grading.worker import Job, Outcome, grade_one
 from .private_engine import reap_leftovers
 
@@ -38,6 +40,7 @@ def main(
     zip_file: Path | None = None,
     zip_pattern: str = lms.DEFAULT_PATTERN,
     force: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
     echo: Callable[[str], None] = print,
 ) -> list[Outcome]:
     course = course.resolve()
@@ -62,7 +65,7 @@ def main(
             "(--force regrades them)"
         )
     crashpoint("start")
-    engines, jobs = _backend(backend, jobs, echo)
+    engines, jobs = _backend(backend, jobs, limits, echo)
     scratch_root = course / ".grading"
     lock = threading.Lock()
     echo(f"grading {len(todo)} submissions with {jobs} workers ({engines.name})")
@@ -171,13 +174,13 @@ def _ensure_released(course: Path, assignment: str) -> None:
         nbgrader_cli.run(course, ["generate_assignment", assignment, "--force"])
 
 
-def _backend(choice: str, jobs: int, echo) -> tuple[backends.Backend, int]:
+def _backend(choice: str, jobs: int, limits: Limits, echo) -> tuple[backends.Backend, int]:
     if choice in {"auto", "private"} and backends.private_available():
         tar = seed.cached_bundle(engine.client(), engine.project_root() / ".course" / "images")
-        removed = reap_leftovers() + limits.reap_orphans()
+        removed = reap_leftovers() + reap_orphans()
         if removed:
             echo(f"removed leftovers of an earlier run: {', '.join(removed)}")
-        return backends.PrivateBackend(tar), max(1, jobs)
+        return backends.PrivateBackend(tar, limits), max(1, jobs)
     if choice == "private":
         raise CourseError("--backend private needs Linux and root (network namespaces).")
     echo("!" * 78 + "\n! " + backends.SHARED_WARNING + "\n" + "!" * 78)

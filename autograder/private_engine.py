@@ -46,6 +46,7 @@ class PrivateEngine:
         start_timeout: float = 60,
         template: Path | None = None,
         cgroup_parent: str | None = None,
+        disk_mb: int | None = None,
     ) -> None:
         if not (system.is_linux() and system.is_root()):
             raise CourseError(
@@ -54,10 +55,15 @@ class PrivateEngine:
             )
         self.name = name or PREFIX + secrets.token_hex(4)
         run_dir = RUN_BASE / self.name
+        self.home = DATA_BASE / self.name  # every file of this engine (and its disk) is below
+        self.disk_mb = disk_mb
+        # with a disk limit, a file system of that size is mounted at home/disk; the engine's
+        # data-root and the grader's work folder live on it
+        self.disk = self.home / "disk" if disk_mb else self.home
         self.spec = engine.EngineSpec(
             state_dir=run_dir,
             host=f"unix://{run_dir}/docker.sock",
-            data_root=DATA_BASE / self.name,
+            data_root=self.disk / "docker",
             exec_root=run_dir / "exec",
             netns=self.name,
             extra_args=(
@@ -89,8 +95,10 @@ class PrivateEngine:
         (self.spec.state_dir / "owner.pid").write_text(str(os.getpid()))  # for the reaper
         _run(["ip", "netns", "add", self.name])
         _run(["ip", "netns", "exec", self.name, "ip", "link", "set", "lo", "up"])
+        self.home.mkdir(parents=True, exist_ok=True)
+        if self.disk_mb:
+            _mount_disk(self.home / "disk.img", self.disk, self.disk_mb)
         if self.template is not None:
-            self.spec.data_root.parent.mkdir(parents=True, exist_ok=True)
             _run(["cp", "-a", "--reflink=auto", str(self.template), str(self.spec.data_root)])
         self.info = engine.up(self.spec, timeout=self.start_timeout)
         return self.info
@@ -106,11 +114,10 @@ class PrivateEngine:
                 with contextlib.suppress(Exception):
                     hook()
             _unmount_under(self.spec.exec_root)
-            _unmount_under(self.spec.data_root)
+            _unmount_under(self.home)  # overlay mounts, then the disk itself
             subprocess.run(["ip", "netns", "delete", self.name], capture_output=True, check=False)
-            for path in (self.spec.data_root, self.spec.state_dir):
-                if path is not None:
-                    shutil.rmtree(path, ignore_errors=True)
+            for path in (self.home, self.spec.state_dir):
+                shutil.rmtree(path, ignore_errors=True)
 
     def _kill_containers(self) -> None:
         """SIGKILL every running container: dockerd would give each 10 s to stop on SIGTERM,
@@ -122,6 +129,18 @@ class PrivateEngine:
             with ThreadPoolExecutor(max_workers=8) as pool:
                 for _ in pool.map(lambda cid: _suppressed(dc.api.kill, cid), running):
                     pass
+
+    def disk_full(self, *, margin_mb: int = 16) -> str | None:
+        """Why the engine's disk counts as full (less than ``margin_mb`` free), or ``None``."""
+        if not self.disk_mb:
+            return None
+        try:
+            st = os.statvfs(self.disk)
+        except OSError:
+            return None
+        if st.f_bavail * st.f_frsize < margin_mb * 1024 * 1024:
+            return f"disk limit ({self.disk_mb} MB for images, containers and files) reached"
+        return None
 
     # use -----------------------------------------------------------------------------------
     def client(self, *, timeout: float = 120) -> docker.DockerClient:
@@ -217,6 +236,15 @@ def _age(name: str) -> float:
         with contextlib.suppress(OSError):
             stamps.append(path.stat().st_mtime)
     return time.time() - max(stamps) if stamps else float("inf")
+
+
+def _mount_disk(image: Path, at: Path, size_mb: int) -> None:
+    """A sparse ext4 file system of ``size_mb`` at ``at`` (~20 ms; blocks used on write only)."""
+    with open(image, "wb") as fh:
+        fh.truncate(size_mb * 1024 * 1024)
+    _run(["mkfs.ext4", "-q", "-F", "-O", "^has_journal", "-m", "0", str(image)])
+    at.mkdir(parents=True, exist_ok=True)
+    _run(["mount", "-o", "loop,nodev,nosuid", str(image), str(at)])
 
 
 def _suppressed(fn: Callable[..., object], *args: object) -> None:

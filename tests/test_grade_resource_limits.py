@@ -1,5 +1,6 @@
-"""A submission that hits a resource limit (memory, processes: in its kernel or in a container
-it starts) is stopped at once, scored 0 with the limit named; the others are unaffected."""
+"""A submission that hits a resource limit (memory, processes, disk: in its kernel or in a
+container it starts) is stopped at once, scored 0 with the limit named; the others are
+unaffected, and the host's disk is not what fills up."""
 
 from pathlib import Path
 
@@ -16,12 +17,19 @@ HOGS = {
     "container_eats": (
         "!docker run --rm busybox:1.37 sh -c 'a=xxxxxxxxxx; while true; do a=$a$a; done'"
     ),
+    "kernel_fills": (
+        "with open(work / 'big', 'wb') as fh:\n    while True:\n        fh.write(bytes(64 * 2**20))"
+    ),
+    "container_fills": "!docker run busybox:1.37 dd if=/dev/zero of=/big bs=1M count=4000",
 }
+DISK_MB = 600  # the course images take ~110 MB of it
 REASON = {
     "kernel_forks": "process limit",
     "kernel_eats": "memory limit",
     "container_forks": "process limit",
     "container_eats": "memory limit",
+    "kernel_fills": "disk limit",
+    "container_fills": "disk limit",
 }
 
 
@@ -32,7 +40,9 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     for student, code in HOGS.items():
         ng.submit(course, A, student, ng.with_cells(released, {"task-image": code}))
     ng.submit(course, A, "perfect", ng.source_notebook(A))
-    done = ng.grade(course, "-j", "2", "--no-feedback", "--time-limit", "150")
+    done = ng.grade(
+        course, "-j", "2", "--no-feedback", "--time-limit", "150", "--disk-mb", str(DISK_MB)
+    )
     assert done.returncode == 0, done.stdout + done.stderr[-2000:]
     rows = {line.split()[0]: line for line in done.stdout.splitlines() if line.strip()}
     assert not limits.leftovers() - _others(), f"cgroups left behind: {limits.leftovers()}"

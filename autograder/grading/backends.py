@@ -38,6 +38,12 @@ class Lease:
     warnings: list[str] = field(default_factory=list)
     cgroup: Cgroup | None = None  # memory/process/CPU limits of this submission
     engine_alive: Callable[[], bool] = lambda: True
+    disk_full: Callable[[], str | None] = lambda: None
+    work: Path | None = None  # the work folder, on the engine's size-limited disk if any
+
+    def exceeded(self) -> str | None:
+        """The first resource limit this submission hit, in words, or ``None``."""
+        return (self.cgroup.exceeded() if self.cgroup else None) or self.disk_full()
 
     def wrap(self, argv: list[str]) -> list[str]:
         return ["nsenter", f"--net=/var/run/netns/{self.netns}", *argv] if self.netns else argv
@@ -97,7 +103,10 @@ class PrivateBackend(_Backend):
         name = PREFIX + secrets.token_hex(4)
         cgroup = Cgroup(name, self.limits) if self.limits else None
         pe = PrivateEngine(
-            name, template=self.template, cgroup_parent=cgroup.parent if cgroup else None
+            name,
+            template=self.template,
+            cgroup_parent=cgroup.parent if cgroup else None,
+            disk_mb=self.limits.disk_mb if self.limits else None,
         )
         if cgroup:
             pe.on_stop.append(cgroup.remove)
@@ -109,6 +118,8 @@ class PrivateBackend(_Backend):
             list(self.warnings),
             cgroup,
             lambda: engine.running_pid(pe.spec) is not None,
+            pe.disk_full,
+            pe.disk / "work" if pe.disk_mb else None,
         )
         try:
             if cgroup:

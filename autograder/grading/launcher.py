@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,9 +51,10 @@ def nbgrader(
     netns: str | None = None,
     limit: float | None = None,
     cgroup: Cgroup | None = None,
+    exceeded: Callable[[], str | None] = lambda: None,
 ) -> Finished:
-    """Run ``nbgrader ARGS`` in a fork; stop it at ``limit`` seconds or when ``cgroup`` says
-    one of its limits was hit (checked every 0.2 s)."""
+    """Run ``nbgrader ARGS`` in a fork (inside ``cgroup``); stop it at ``limit`` seconds or
+    when ``exceeded()`` names a limit that was hit (checked every 0.2 s)."""
     proc = _context.Process(
         target=_child,
         args=(args, str(cwd), env, netns, str(log), cgroup),
@@ -68,9 +70,9 @@ def nbgrader(
             if time.monotonic() - started > 2:
                 crashpoint("autograde-running")
             if not proc.is_alive():
-                hit = cgroup.exceeded() if cgroup else None
+                hit = exceeded()
                 return Finished(None, hit) if hit else Finished(proc.exitcode)
-            hit = cgroup.exceeded() if cgroup else None
+            hit = exceeded()
             if hit:
                 return Finished(None, hit)
             if deadline is not None and time.monotonic() > deadline:

@@ -27,9 +27,13 @@ class Limits:
     memory_mb: int = 2048  # kernel + nbgrader + the engine's containers together
     pids: int = 400
     cpus: float = 1.0
+    disk_mb: int = 4096  # the engine's images and containers and the work folder (sparse)
 
     def describe(self) -> str:
-        return f"memory {self.memory_mb} MB, {self.pids} processes, {self.cpus:g} CPU"
+        return (
+            f"memory {self.memory_mb} MB, {self.pids} processes, {self.cpus:g} CPU, "
+            f"disk {self.disk_mb} MB"
+        )
 
 
 DEFAULT = Limits()

@@ -147,7 +147,8 @@ def _run_autograde(
         {
             "DOCKER_HOST": lease.docker_host,
             "DOCKER_COURSE_KEEP": "1",  # keep the final state: the audit and the report read it
-            "DOCKER_COURSE_WORK": str(scratch / "work"),
+            "DOCKER_COURSE_WORK": str(lease.work or scratch / "work"),
+            **({"DOCKER_COURSE_MIN_FREE_MB": "256"} if lease.work else {}),  # its own disk
         }
     )
     try:
@@ -159,6 +160,7 @@ def _run_autograde(
             log=log,
             limit=limit,
             cgroup=lease.cgroup,
+            exceeded=lease.exceeded,
         )
     finally:
         lease.kill_stragglers()
