@@ -64,8 +64,9 @@ def submit(course: Path, student: str, assignment: str, spec) -> None:
     if spec == "missing":
         (folder / "README.txt").write_text("I forgot to upload the notebook.\n")
         return
-    kind = "release" if spec == "release" else "source"
-    nb = nbformat.read(course / kind / assignment / f"{assignment}.ipynb", as_version=4)
+    nb = nbformat.read(course / "release" / assignment / f"{assignment}.ipynb", as_version=4)
+    if spec != "release":
+        _solve(nb, course / "source" / assignment / f"{assignment}.ipynb")
     if isinstance(spec, dict):
         wanted = dict(spec)
         for cell in nb.cells:
@@ -75,6 +76,25 @@ def submit(course: Path, student: str, assignment: str, spec) -> None:
         if wanted:
             raise KeyError(f"{student}/{assignment}: no cells {sorted(wanted)}")
     nbformat.write(nb, folder / f"{assignment}.ipynb")
+
+
+def _solve(nb: nbformat.NotebookNode, source: Path) -> None:
+    """Fill the student's copy with the teacher's solutions, as a student who solved it would
+    (the protected cells stay as released: no hidden tests in a student's notebook)."""
+    teacher = nbformat.read(source, as_version=4)
+    solutions = {
+        c.metadata["nbgrader"]["grade_id"]: c.source
+        for c in teacher.cells
+        if c.get("metadata", {}).get("nbgrader", {}).get("solution")
+    }
+    for cell in nb.cells:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if grade_id in solutions:
+            lines = solutions[grade_id].splitlines()
+            cell.source = "\n".join(ln for ln in lines if ln.strip() not in MARKERS)
+
+
+MARKERS = {"### BEGIN SOLUTION", "### END SOLUTION"}
 
 
 def main(course: Path | None = None, *, jobs: int = 2, echo=print) -> int:

@@ -44,6 +44,7 @@ def main(
     echo: Callable[[str], None] = print,
 ) -> list[Outcome]:
     course = course.resolve()
+    launcher.warm_up()  # nbgrader's import (seconds) overlaps the set-up below
     if zip_file is not None:
         known = [assignment] if assignment else release.assignments(course)
         echo(lms.import_zip(course, Path(zip_file), known, zip_pattern).text())

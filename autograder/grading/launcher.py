@@ -36,6 +36,13 @@ _context = multiprocessing.get_context("forkserver")
 _context.set_forkserver_preload(PRELOAD)
 
 
+def warm_up() -> None:
+    """Start the forkserver now: it imports nbgrader while the caller prepares engines."""
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
+
+
 @dataclass(frozen=True)
 class Finished:
     code: int | None  # None: it was stopped
