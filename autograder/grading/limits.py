@@ -37,6 +37,8 @@ class Limits:
 
 
 DEFAULT = Limits()
+_OOM_EVENTS: dict[str, int] = {}  # cgroup name → eventfd (in the grading process only)
+_OOM_SEEN: dict[str, int] = {}
 
 
 def available() -> str | None:
@@ -75,7 +77,33 @@ class Cgroup:
         self._write("pids", "pids.max", self.limits.pids)
         self._write("cpu", "cpu.cfs_period_us", 100_000)
         self._write("cpu", "cpu.cfs_quota_us", int(self.limits.cpus * 100_000))
+        self._watch_oom()
         return self
+
+    def _watch_oom(self) -> None:
+        """Ask for an eventfd that fires when this cgroup runs out of memory: cgroup v1 counts
+        an OOM kill only in the victim's own cgroup, which ``docker run --rm`` removes."""
+        oom_control = os.open(self.path("memory") / "memory.oom_control", os.O_RDONLY)
+        event = os.eventfd(0, os.EFD_NONBLOCK | os.EFD_CLOEXEC)
+        try:
+            self._write_text("memory", "cgroup.event_control", f"{event} {oom_control}")
+        except OSError:
+            os.close(event)
+        else:
+            _OOM_EVENTS[self.name] = event
+        finally:
+            os.close(oom_control)
+
+    def _oom_events(self) -> int:
+        event = _OOM_EVENTS.get(self.name)
+        if event is None:
+            return 0
+        try:
+            count = os.eventfd_read(event)
+        except BlockingIOError:
+            return _OOM_SEEN.get(self.name, 0)
+        _OOM_SEEN[self.name] = _OOM_SEEN.get(self.name, 0) + count
+        return _OOM_SEEN[self.name]
 
     def join(self, pid: int = 0) -> None:
         """Move ``pid`` (0: the calling process) into every controller's cgroup."""
@@ -85,10 +113,11 @@ class Cgroup:
     def exceeded(self) -> str | None:
         """The first limit that was hit, in words, or ``None``."""
         oom = self._count("memory", "memory.oom_control", "oom_kill")
-        if oom:
+        if oom or self._oom_events():
+            killed = f"{oom} process(es)" if oom else "a process"
             return (
                 f"memory limit ({self.limits.memory_mb} MB) exceeded: "
-                f"{oom} process(es) killed by the OOM killer"
+                f"{killed} killed by the OOM killer"
             )
         if self._count("pids", "pids.events", "max"):
             return f"process limit ({self.limits.pids}) reached (fork bomb?)"
@@ -126,6 +155,10 @@ class Cgroup:
 
     def remove(self) -> None:
         self.kill_all()
+        event = _OOM_EVENTS.pop(self.name, None)
+        _OOM_SEEN.pop(self.name, None)
+        if event is not None:
+            os.close(event)
         for controller in CONTROLLERS:
             base = self.path(controller)
             if base.is_dir():  # deepest first: a cgroup can only go once its children went
@@ -137,7 +170,10 @@ class Cgroup:
                     base.rmdir()
 
     def _write(self, controller: str, file: str, value: int) -> None:
-        (self.path(controller) / file).write_text(str(value))
+        self._write_text(controller, file, str(value))
+
+    def _write_text(self, controller: str, file: str, text: str) -> None:
+        (self.path(controller) / file).write_text(text)
 
 
 def reap_orphans() -> list[str]:
