@@ -28,6 +28,7 @@ import docker
 
 from . import engine, system
 from .errors import CourseError
+from .waiting import wait_until
 
 PREFIX = "dcourse-"
 RUN_BASE = Path("/run/dcourse")  # short paths: unix sockets are limited to 108 bytes
@@ -104,10 +105,17 @@ class PrivateEngine:
         return self.info
 
     def stop(self) -> None:
-        """Stop dockerd, delete the namespace and every file. Safe to call twice."""
+        """Stop dockerd, delete the namespace and every file. Safe to call twice.
+
+        Nothing in a throw-away engine deserves a graceful stop (dockerd takes ~1 s to stop
+        on SIGTERM, and 10 s per running container): once its containers are killed through
+        the API, dockerd is killed too and everything left in its namespace with it. If the
+        API does not answer, dockerd gets the graceful stop, which stops the containers."""
         try:
-            self._kill_containers()
-            engine.down(self.spec, timeout=20)
+            if self._kill_containers():
+                self._kill_dockerd()
+            else:
+                engine.down(self.spec, timeout=20)
         finally:
             kill_netns_processes(self.name)  # kernels, graders: anything that joined it
             for hook in self.on_stop:  # before the namespace goes: the reaper keys on it
@@ -119,16 +127,30 @@ class PrivateEngine:
             for path in (self.home, self.spec.state_dir):
                 shutil.rmtree(path, ignore_errors=True)
 
-    def _kill_containers(self) -> None:
-        """SIGKILL every running container: dockerd would give each 10 s to stop on SIGTERM,
-        and nothing in a throw-away engine deserves a graceful stop."""
+    def _kill_containers(self) -> bool:
+        """SIGKILL every running container; False when the engine did not answer."""
         if engine._our_pid(self.spec) is None:
-            return
-        with contextlib.suppress(Exception), contextlib.closing(self.client(timeout=5)) as dc:
-            running = [c["Id"] for c in dc.api.containers(quiet=True)]
-            with ThreadPoolExecutor(max_workers=8) as pool:
-                for _ in pool.map(lambda cid: _suppressed(dc.api.kill, cid), running):
-                    pass
+            return False
+        try:
+            with contextlib.closing(self.client(timeout=5)) as dc:
+                running = [c["Id"] for c in dc.api.containers(quiet=True)]
+                with ThreadPoolExecutor(max_workers=8) as pool:
+                    for _ in pool.map(lambda cid: _suppressed(dc.api.kill, cid), running):
+                        pass
+        except Exception:  # a dead or hung engine: the caller stops it gracefully  # noqa: BLE001
+            return False
+        return True
+
+    def _kill_dockerd(self) -> None:
+        pid = engine.running_pid(self.spec)
+        if pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(TimeoutError):
+                wait_until(
+                    lambda: not engine._alive(pid), timeout=10, interval=0.01, what="dockerd to die"
+                )
+        self.spec.pidfile.unlink(missing_ok=True)
 
     def disk_full(self, *, margin_mb: int = 16) -> str | None:
         """Why the engine's disk counts as full (less than ``margin_mb`` free), or ``None``."""
