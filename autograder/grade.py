@@ -58,7 +58,7 @@ def main(
     for name in sorted({j.assignment for j in todo}):
         _ensure_released(course, name)
     done = Journal(course)
-    earlier = [] if force else [j for j in todo if _graded_before(course, j, done)]
+    earlier = [] if force else _graded_before(course, todo, done)
     todo = [j for j in todo if j not in earlier]
     if earlier:
         echo(
@@ -107,7 +107,8 @@ def main(
             bar.set_postfix_str(f"{outcome.job.student}/{outcome.job.assignment} {outcome.status}")
             bar.update()
     crashpoint("report")
-    outcomes += [_earlier(course, job, done) for job in earlier]
+    entries = done.done()
+    outcomes += [_earlier(course, job, entries[(job.student, job.assignment)]) for job in earlier]
     found = report.rows(course, outcomes)
     echo(report.table(found))
     echo(f"{len(outcomes)} submissions in {time.monotonic() - started:.0f} s")
@@ -140,14 +141,20 @@ def discover(course: Path, assignment: str | None, student: str | None) -> list[
     return found
 
 
-def _graded_before(course: Path, job: Job, journal: Journal) -> bool:
-    """Journaled with the same files, and its grades are still in the gradebook."""
-    return journal.finished(job) and gradebook.has_submission(course, job.assignment, job.student)
+def _graded_before(course: Path, todo: list[Job], journal: Journal) -> list[Job]:
+    """Journaled with the same files, and their grades still in the gradebook."""
+    entries, recorded = journal.done(), gradebook.submissions(course)
+    return [
+        job
+        for job in todo
+        if (job.student, job.assignment) in recorded
+        and entries.get((job.student, job.assignment), {}).get("fingerprint")
+        == journal.fingerprint(job)
+    ]
 
 
-def _earlier(course: Path, job: Job, journal: Journal) -> Outcome:
+def _earlier(course: Path, job: Job, entry: dict) -> Outcome:
     """A submission graded by an earlier run, as that run recorded it."""
-    entry = journal.done()[(job.student, job.assignment)]
     return Outcome(
         job,
         "graded earlier",

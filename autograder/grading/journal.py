@@ -46,10 +46,6 @@ class Journal:
                     found[(entry["student"], entry["assignment"])] = entry
         return found
 
-    def finished(self, job: Job) -> bool:
-        entry = self.done().get((job.student, job.assignment))
-        return entry is not None and entry.get("fingerprint") == self.fingerprint(job)
-
     def record(self, outcome: Outcome) -> None:
         entry = {
             "student": outcome.job.student,
