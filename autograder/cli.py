@@ -213,10 +213,12 @@ def _grade_defaults() -> dict:
 @click.option("--no-feedback", is_flag=True, help="Skip nbgrader generate_feedback.")
 @click.option(
     "--backend",
-    type=click.Choice(["auto", "private", "shared"]),
+    type=click.Choice(["auto", "rootless", "private", "shared"]),
     default="auto",
     show_default=True,
-    help="private: a fresh engine per submission (Linux, root).",
+    help="rootless: a fresh rootless engine per submission, kernel and engine jailed as a "
+    "grading user (Linux, root to set up); private: the same engine as root, not jailed; "
+    "auto: rootless, else private, else shared (each report says what was missing).",
 )
 @click.option(
     "--zip",

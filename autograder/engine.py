@@ -17,6 +17,7 @@ import shutil
 import signal
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +44,10 @@ class EngineSpec:
     exec_root: Path | None = None
     netns: str | None = None
     extra_args: tuple[str, ...] = field(default=())
+    # how to start it instead of `[nsenter --net=…] dockerd` (a rootless engine in a jail),
+    # and what the starting process does first (join a cgroup)
+    command: tuple[str, ...] = field(default=())
+    preexec: Callable[[], None] | None = field(default=None, compare=False)
 
     @property
     def pidfile(self) -> Path:
@@ -195,13 +200,13 @@ def _require_startable(spec: EngineSpec) -> None:
 def _start(spec: EngineSpec, dockerd: str, *, timeout: float) -> None:
     spec.state_dir.mkdir(parents=True, exist_ok=True)
     spec.pidfile.unlink(missing_ok=True)  # _our_pid said it is stale
-    cmd = [dockerd, "-H", spec.base_url(), "--pidfile", str(spec.pidfile)]
+    cmd = [*(spec.command or [dockerd]), "-H", spec.base_url(), "--pidfile", str(spec.pidfile)]
     if spec.data_root:
         cmd += ["--data-root", str(spec.data_root)]
     if spec.exec_root:
         cmd += ["--exec-root", str(spec.exec_root)]
     cmd += list(spec.extra_args)
-    if spec.netns:
+    if spec.netns and not spec.command:
         # nsenter, not `ip netns exec`: the latter remounts /sys and dockerd then fails on cgroups
         cmd = ["nsenter", f"--net=/var/run/netns/{spec.netns}", *cmd]
     with open(spec.logfile, "ab") as log:
@@ -211,6 +216,7 @@ def _start(spec: EngineSpec, dockerd: str, *, timeout: float) -> None:
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # outlives this command, like a service
+            preexec_fn=spec.preexec,
         )
     started = time.monotonic()
     try:

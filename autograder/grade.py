@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from . import engine, nbgrader_cli, release, seed
+from . import engine, jail, nbgrader_cli, release, seed
 from .errors import CourseError
 from .grading import backends, gradebook, launcher, lms, report
 from .grading.crash import crashpoint
@@ -183,13 +183,24 @@ def _ensure_released(course: Path, assignment: str) -> None:
 
 
 def _backend(choice: str, jobs: int, limits: Limits, echo) -> tuple[backends.Backend, int]:
-    if choice in {"auto", "private"} and backends.private_available():
+    if choice in {"auto", "rootless", "private"} and backends.private_available():
         tar = seed.cached_bundle(engine.client(), engine.project_root() / ".course" / "images")
-        removed = reap_leftovers() + reap_orphans()
+        removed = reap_leftovers() + reap_orphans() + jail.reap()
         if removed:
             echo(f"removed leftovers of an earlier run: {', '.join(removed)}")
-        return backends.PrivateBackend(tar, limits), max(1, jobs)
-    if choice == "private":
-        raise CourseError("--backend private needs Linux and root (network namespaces).")
+        why_not = "--backend private was chosen" if choice == "private" else jail.why_unavailable()
+        if not why_not:
+            try:
+                return backends.RootlessBackend(tar, limits), max(1, jobs)
+            except CourseError as exc:
+                if choice == "rootless":
+                    raise
+                why_not = f"no rootless engine: {exc.message}"
+        if choice == "rootless":
+            raise CourseError(f"--backend rootless is not possible here: {why_not}.")
+        echo("!" * 78 + f"\n! NOT JAILED: kernels and engines run as root ({why_not})\n" + "!" * 78)
+        return backends.PrivateBackend(tar, limits, why_not_jailed=why_not), max(1, jobs)
+    if choice in {"private", "rootless"}:
+        raise CourseError(f"--backend {choice} needs Linux and root (network namespaces).")
     echo("!" * 78 + "\n! " + backends.SHARED_WARNING + "\n" + "!" * 78)
     return backends.SharedBackend(), 1

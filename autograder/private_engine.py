@@ -55,7 +55,7 @@ class PrivateEngine:
                 fix="Run as root on Linux, or use the shared engine.",
             )
         self.name = name or PREFIX + secrets.token_hex(4)
-        run_dir = RUN_BASE / self.name
+        self.run_dir = run_dir = RUN_BASE / self.name
         self.home = DATA_BASE / self.name  # every file of this engine (and its disk) is below
         self.disk_mb = disk_mb
         # with a disk limit, a file system of that size is mounted at home/disk; the engine's
@@ -92,8 +92,9 @@ class PrivateEngine:
         self.stop()
 
     def start(self) -> engine.EngineInfo:
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        (self.run_dir / "owner.pid").write_text(str(os.getpid()))  # for the reaper
         self.spec.state_dir.mkdir(parents=True, exist_ok=True)
-        (self.spec.state_dir / "owner.pid").write_text(str(os.getpid()))  # for the reaper
         _run(["ip", "netns", "add", self.name])
         _run(["ip", "netns", "exec", self.name, "ip", "link", "set", "lo", "up"])
         self.home.mkdir(parents=True, exist_ok=True)
@@ -101,8 +102,12 @@ class PrivateEngine:
             _mount_disk(self.home / "disk.img", self.disk, self.disk_mb)
         if self.template is not None:
             _run(["cp", "-a", "--reflink=auto", str(self.template), str(self.spec.data_root)])
+        self._before_engine()
         self.info = engine.up(self.spec, timeout=self.start_timeout)
         return self.info
+
+    def _before_engine(self) -> None:
+        """Hook for subclasses: the namespace, home and data-root exist, dockerd does not."""
 
     def stop(self) -> None:
         """Stop dockerd, delete the namespace and every file. Safe to call twice.
@@ -124,7 +129,7 @@ class PrivateEngine:
             _unmount_under(self.spec.exec_root)
             _unmount_under(self.home)  # overlay mounts, then the disk itself
             subprocess.run(["ip", "netns", "delete", self.name], capture_output=True, check=False)
-            for path in (self.home, self.spec.state_dir):
+            for path in (self.home, self.run_dir):
                 shutil.rmtree(path, ignore_errors=True)
 
     def _kill_containers(self) -> bool:
@@ -225,7 +230,7 @@ def reap_leftovers(*, min_age: float = 120.0) -> list[str]:
     for name in sorted(names):
         pe = PrivateEngine.__new__(PrivateEngine)
         PrivateEngine.__init__(pe, name)
-        owner = _owner(pe.spec.state_dir)
+        owner = _owner(pe.run_dir)
         if owner is not None and engine._alive(owner):
             continue  # its owner (another grading run or test session) is still working
         if owner is None and _age(name) < min_age:

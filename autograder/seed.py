@@ -20,7 +20,9 @@ from pathlib import Path
 import docker
 
 from . import bundle, engine, images
+from .jail import SlotUser
 from .private_engine import DATA_BASE, PrivateEngine
+from .rootless_engine import RootlessEngine
 
 TEMPLATE_PREFIX = "template-"
 STALE_TEMPLATE_AGE = 3600.0  # older templates of other bundles may still be copied by a run
@@ -46,15 +48,19 @@ def seed(dc: docker.DockerClient, tar: Path) -> None:
     bundle.load(dc, tar, report=lambda _: None, verify=False)
 
 
-def template(tar: Path, *, base: Path = DATA_BASE) -> Path:
-    """The data-root of a stopped private engine holding ``tar``'s images (made once)."""
-    final = base / f"{TEMPLATE_PREFIX}{_key(tar)}"
+def template(tar: Path, *, base: Path = DATA_BASE, user: SlotUser | None = None) -> Path:
+    """The data-root of a stopped private engine holding ``tar``'s images (made once).
+
+    With ``user``, of a rootless engine of that grading user: its files belong to the user's
+    sub-uids, so each user has its own template."""
+    suffix = f"-{user.name}-{user.uid}-{user.subid_start}" if user else ""
+    final = base / f"{TEMPLATE_PREFIX}{_key(tar)}{suffix}"
     if (final / ".complete").is_file():
         return final
     base.mkdir(parents=True, exist_ok=True)
     staging = base / f".{final.name}-{secrets.token_hex(4)}"
     try:
-        with PrivateEngine() as pe:
+        with PrivateEngine() if user is None else RootlessEngine(user=user) as pe:
             seed(pe.client(), tar)
             engine.down(pe.spec, timeout=30)  # stopped cleanly: its databases are consistent
             subprocess.run(
@@ -70,7 +76,7 @@ def template(tar: Path, *, base: Path = DATA_BASE) -> Path:
                 raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    _remove_stale(base, keep=final)
+    _remove_stale(base, keep=f"{TEMPLATE_PREFIX}{_key(tar)}")
     return final
 
 
@@ -82,7 +88,8 @@ def _key(tar: Path) -> str:
     return hashlib.sha256(repr(stamp).encode()).hexdigest()[:12]
 
 
-def _remove_stale(base: Path, *, keep: Path) -> None:
+def _remove_stale(base: Path, *, keep: str) -> None:
+    """Templates of other bundles or engines (every user's template of this one is kept)."""
     for old in base.glob(f"{TEMPLATE_PREFIX}*"):
-        if old != keep and time.time() - old.stat().st_mtime > STALE_TEMPLATE_AGE:
+        if not old.name.startswith(keep) and time.time() - old.stat().st_mtime > STALE_TEMPLATE_AGE:
             shutil.rmtree(old, ignore_errors=True)

@@ -1,5 +1,6 @@
 """Hostile and broken submissions of 01-concepts, graded together in ONE normal
-`docker-course grade -j 2 --time-limit 60 --no-feedback` run with an honest control: each gets
+`docker-course grade -j 2 --time-limit 60 --no-feedback --backend rootless` run (jailed: some
+cases attack the host) with an honest control: each gets
 exactly the credit the real engine state earns, with a readable reason, and the run leaves the
 host engine, the course's source/, the other submissions and the machine as it found them.
 
@@ -27,7 +28,7 @@ import docker.errors
 import nbformat
 import pytest
 
-from autograder import labels
+from autograder import jail, labels
 from autograder.private_engine import DATA_BASE, PREFIX, RUN_BASE
 from tests import nbgrader_course as ng
 from tests.fixtures.adversarial.cases import (
@@ -35,6 +36,7 @@ from tests.fixtures.adversarial.cases import (
     CONTROL,
     LATER,
     MAX,
+    PWNED,
     STRAY_SLEEP,
     A,
     Case,
@@ -171,6 +173,8 @@ def _submit(course: Path, case: Case, notebooks: Notebooks) -> None:
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory, docker_client: docker.DockerClient) -> Iterator[Run]:
+    why_not = jail.why_unavailable()
+    assert why_not is None, f"the corpus attacks the host and needs a jail: {why_not}"
     course = ng.make_course(tmp_path_factory.mktemp("adversarial") / "course", A)
     notebooks = Notebooks(ng.released_notebook(course, A), ng.source_notebook(A))
     for case in ALL:
@@ -183,7 +187,10 @@ def run(tmp_path_factory, docker_client: docker.DockerClient) -> Iterator[Run]:
             _engines(),
         )
         started = time.monotonic()
-        done = ng.grade(course, "-j", "2", "--time-limit", "60", "--no-feedback", timeout=1500)
+        done = ng.grade(
+            course, "-j", "2", "--time-limit", "60", "--no-feedback", "--backend", "rootless",
+            timeout=1500,
+        )  # fmt: skip
         seconds = time.monotonic() - started
         print(done.stdout, f"\ngrading took {seconds:.0f} s")
         strays = _stray_sleeps()
@@ -230,14 +237,11 @@ def test_run_completes(run: Run) -> None:
     tail = run.done.stdout[-3000:] + run.done.stderr[-3000:]
     assert run.done.returncode == 0, f"grade exited {run.done.returncode}:\n{tail}"
     assert f"{len(ALL)} submissions in" in run.done.stdout, f"not every submission done:\n{tail}"
-    assert "private" in run.done.stdout, f"not graded on private engines:\n{tail}"
+    assert "rootless" in run.done.stdout, f"not graded on jailed rootless engines:\n{tail}"
 
 
 #: known holes, kept visible: strict xfail turns into a failure the day they are closed
-OPEN_HOLES = {
-    "answer_key": "the kernel runs as root on the host and can read source/ until grading "
-    "runs unprivileged in a sandbox (issue 6, second part)",
-}
+OPEN_HOLES: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(
@@ -303,6 +307,34 @@ def test_nothing_left_behind(run: Run) -> None:
     left = sorted(n for n in run.engines_after - run.engines_before if not _owner_alive(n))
     assert not left, f"private engines left behind (netns or folders): {left}"
     assert not run.strays, f"processes `sleep {STRAY_SLEEP}` outlived grading: pids {run.strays}"
+    users = sorted({u for _, u in jail._process_uids() if u in _free_slot_uids()})
+    assert not users, f"processes of grading users outlived the run: uids {users}"
+    namespaces = sorted(p.name for p in jail.NS_DIR.glob("*")) if jail.NS_DIR.is_dir() else []
+    assert not [n for n in namespaces if not _owner_alive(n.removesuffix(".root"))], namespaces
+
+
+def _free_slot_uids() -> set[int]:
+    """uids (and sub-uids) of the grading users no live run holds."""
+    import fcntl
+
+    uids: set[int] = set()
+    for lock in sorted(jail.SLOT_LOCKS.glob("*.lock")) if jail.SLOT_LOCKS.is_dir() else []:
+        fd = os.open(lock, os.O_RDWR)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            continue
+        finally:
+            os.close(fd)
+        _, uid, _, start = jail._slot_entry(int(lock.stem))
+        uids |= {uid, *range(start, start + jail.SUBID_COUNT)}
+    return uids
+
+
+def test_no_marks_of_writes_outside(run: Run) -> None:
+    found = [p for top in (run.course, ng.ROOT / "source") for p in top.rglob(PWNED)]
+    found += [p for p in (Path("/etc"), Path("/root"), Path("/")) if (p / PWNED).exists()]
+    assert not found, f"the write_outside case left files: {found}"
 
 
 def test_expected_csv_matches_the_cases() -> None:

@@ -11,8 +11,10 @@ still see leftovers under other names: the report says so for every submission.
 from __future__ import annotations
 
 import contextlib
+import queue
 import secrets
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -21,8 +23,10 @@ from pathlib import Path
 import docker
 import docker.errors
 
-from .. import course, engine, seed, system
+from .. import course, engine, jail, seed, system
 from ..private_engine import PREFIX, PrivateEngine, kill_netns_processes
+from ..rootless_engine import RootlessEngine
+from . import kernel_jail
 from .limits import DEFAULT as DEFAULT_LIMITS
 from .limits import Cgroup, Limits
 from .limits import available as limits_available
@@ -40,6 +44,7 @@ class Lease:
     engine_alive: Callable[[], bool] = lambda: True
     disk_full: Callable[[], str | None] = lambda: None
     work: Path | None = None  # the work folder, on the engine's size-limited disk if any
+    jail: str | None = None  # DOCKER_COURSE_JAIL for the kernel (see kernel_jail), if jailed
 
     def exceeded(self) -> str | None:
         """The first resource limit this submission hit, in words, or ``None``."""
@@ -54,7 +59,10 @@ class Lease:
             kill_netns_processes(self.netns, spare=ENGINE_PROCESSES)
 
 
-ENGINE_PROCESSES = frozenset({"dockerd", "containerd", "containerd-shim", "docker-proxy"})
+ENGINE_PROCESSES = frozenset(
+    {"dockerd", "containerd", "containerd-shim", "docker-proxy"}
+    | {"rootlesskit", "rootlesskit-doc", "slirp4netns", "exe"}  # a rootless engine's helpers
+)
 
 
 def private_available() -> bool:
@@ -90,11 +98,16 @@ class PrivateBackend(_Backend):
 
     name = "private engine per submission"
 
-    def __init__(self, seed_tar: Path, limits: Limits | None = DEFAULT_LIMITS) -> None:
-        self.template = seed.template(seed_tar)
+    def __init__(
+        self, seed_tar: Path, limits: Limits | None = DEFAULT_LIMITS, *, why_not_jailed: str = ""
+    ) -> None:
+        self.seed_tar = seed_tar
+        self.template = self._template()
         why_not = limits and limits_available()
         self.limits = None if why_not else limits
         self.warnings = [f"NO RESOURCE LIMITS: {why_not}"] if why_not else []
+        if why_not_jailed:
+            self.warnings.append(f"NOT JAILED: kernel and engine ran as root ({why_not_jailed})")
         self._teardowns = ThreadPoolExecutor(max_workers=2, thread_name_prefix="teardown")
         self._pending: list[Future[None]] = []
 
@@ -129,16 +142,100 @@ class PrivateBackend(_Backend):
             lease.kill_stragglers()
             self._pending.append(self._teardowns.submit(pe.stop))
 
+    def _template(self) -> Path | None:
+        return seed.template(self.seed_tar)
+
     def close(self) -> None:
         self._teardowns.shutdown(wait=True)
         for future in self._pending:
             future.result()
 
 
+class RootlessBackend(PrivateBackend):
+    """Like :class:`PrivateBackend`, without root where the submission runs: each engine is a
+    rootless dockerd of a grading user (one user per concurrent lease), jailed with the kernel
+    (see :mod:`autograder.jail`); nbgrader itself stays outside, with the hidden tests."""
+
+    name = "rootless engine + jailed kernel per submission"
+
+    def __init__(self, seed_tar: Path, limits: Limits | None = DEFAULT_LIMITS) -> None:
+        jail.ensure_packages()
+        super().__init__(seed_tar, limits)
+        self._slots: queue.SimpleQueue[jail.Slot] = queue.SimpleQueue()
+        self._all_slots: list[jail.Slot] = []
+        self._claim = threading.Lock()
+
+    def _template(self) -> Path | None:
+        return None  # one per grading user, made on its first lease
+
+    def _take_slot(self) -> jail.Slot:
+        try:
+            return self._slots.get_nowait()
+        except queue.Empty:
+            with self._claim:
+                slot = jail.claim_slot()
+                self._all_slots.append(slot)
+                return slot
+
+    @contextlib.contextmanager
+    def lease(self) -> Iterator[Lease]:
+        slot = self._take_slot()
+        try:
+            template = seed.template(self.seed_tar, user=slot.user)
+            name = PREFIX + secrets.token_hex(4)
+            cgroup = Cgroup(name, self.limits) if self.limits else None
+            if cgroup:
+                cgroup.create()  # before the engine: rootlesskit joins it as it starts
+            pe = RootlessEngine(
+                name,
+                user=slot.user,
+                template=template,
+                cgroup=cgroup,
+                disk_mb=self.limits.disk_mb if self.limits else None,
+            )
+            if cgroup:
+                pe.on_stop.append(cgroup.remove)
+            pe.__enter__()  # stops what it started if it fails
+        except BaseException:
+            self._slots.put(slot)
+            raise
+        lease = Lease(
+            "rootless",
+            pe.docker_host,
+            pe.name,
+            list(self.warnings),
+            cgroup,
+            lambda: engine.running_pid(pe.spec) is not None,
+            pe.disk_full,
+            pe.work,
+            kernel_jail.spec_env(pe.jail, pe.cwd),
+        )
+        try:
+            yield lease
+        finally:
+            lease.kill_stragglers()
+            self._pending.append(self._teardowns.submit(self._teardown, pe, slot))
+
+    def _teardown(self, pe: RootlessEngine, slot: jail.Slot) -> None:
+        try:
+            pe.stop()
+        finally:
+            self._slots.put(slot)  # only now: stopping kills every process of its user
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            for slot in self._all_slots:
+                jail.kill_user_processes(slot.user)
+                slot.release()
+
+
 @contextlib.contextmanager
-def private_lease(seed_tar: Path) -> Iterator[Lease]:
+def private_lease(seed_tar: Path, *, rootless: bool = False) -> Iterator[Lease]:
     """One lease on its own; the engine is gone when the ``with`` block ends."""
-    with PrivateBackend(seed_tar) as backend, backend.lease() as lease:
+    kind = RootlessBackend if rootless else PrivateBackend
+    with kind(seed_tar) as backend, backend.lease() as lease:
         yield lease
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .crash import crashpoint
-from .limits import Cgroup
+from .limits import ENGINE, Cgroup
 
 CLONE_NEWNET = 0x40000000
 PR_SET_PDEATHSIG = 1
@@ -86,7 +86,7 @@ def nbgrader(
                 return Finished(None, "timeout")
     finally:
         if cgroup:
-            cgroup.kill_all()
+            cgroup.kill_all(spare=ENGINE)  # a rootless engine lives on until the lease ends
         if proc.is_alive():
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(proc.pid, signal.SIGKILL)  # its own session: pgid == pid

@@ -52,6 +52,9 @@ def available() -> str | None:
     return None
 
 
+ENGINE = "engine"  # child cgroup of a rootless engine and its containers (see RootlessEngine)
+
+
 class Cgroup:
     """``<controller>/dcourse/<name>`` for memory, pids and cpu. Safe to remove twice."""
 
@@ -105,10 +108,13 @@ class Cgroup:
         _OOM_SEEN[self.name] = _OOM_SEEN.get(self.name, 0) + count
         return _OOM_SEEN[self.name]
 
-    def join(self, pid: int = 0) -> None:
-        """Move ``pid`` (0: the calling process) into every controller's cgroup."""
+    def join(self, pid: int = 0, *, sub: str = "") -> None:
+        """Move ``pid`` (0: the calling process) into every controller's cgroup, or into its
+        child cgroup ``sub`` (the limits of this one still apply to it)."""
         for controller in CONTROLLERS:
-            self._write(controller, "cgroup.procs", pid or os.getpid())
+            folder = self.path(controller) / sub
+            folder.mkdir(exist_ok=True)
+            (folder / "cgroup.procs").write_text(str(pid or os.getpid()))
 
     def exceeded(self) -> str | None:
         """The first limit that was hit, in words, or ``None``."""
@@ -129,22 +135,26 @@ class Cgroup:
         base = self.path(controller)
         return sum(_counter(path, key) for path in base.rglob(file)) if base.is_dir() else 0
 
-    def pids(self) -> set[int]:
-        """Every process in the cgroup and below it (containers included)."""
+    def pids(self, *, spare: str = "") -> set[int]:
+        """Every process in the cgroup and below it (containers included), but those in the
+        child cgroup ``spare``."""
         found: set[int] = set()
         for controller in CONTROLLERS:
             base = self.path(controller)
             if base.is_dir():
                 for procs in base.rglob("cgroup.procs"):
+                    if spare and (base / spare) in procs.parents:
+                        continue
                     with contextlib.suppress(OSError, ValueError):
                         found.update(int(p) for p in procs.read_text().split())
         return found
 
-    def kill_all(self, *, timeout: float = 10) -> None:
-        """SIGKILL everything inside until it is empty (a fork bomb forks while we kill)."""
+    def kill_all(self, *, timeout: float = 10, spare: str = "") -> None:
+        """SIGKILL everything inside (but child cgroup ``spare``) until it is empty (a fork
+        bomb forks while we kill)."""
 
         def empty() -> bool:
-            pids = self.pids()
+            pids = self.pids(spare=spare)
             for pid in pids:
                 with contextlib.suppress(OSError):
                     os.kill(pid, signal.SIGKILL)

@@ -41,6 +41,8 @@ c.AuditedExecute.source_notebook = {source!r}
 c.AuditedExecute.report_path = {report!r}
 c.AuditedExecute.timeout = c.Execute.timeout
 c.AuditedExecute.interrupt_on_timeout = True
+# kernels start as the grading user inside the engine's jail when DOCKER_COURSE_JAIL is set
+c.AuditedExecute.kernel_manager_class = "autograder.grading.kernel_jail.JailedKernelManager"
 """
 
 
@@ -149,6 +151,7 @@ def _run_autograde(
             "DOCKER_COURSE_KEEP": "1",  # keep the final state: the audit and the report read it
             "DOCKER_COURSE_WORK": str(lease.work or scratch / "work"),
             **({"DOCKER_COURSE_MIN_FREE_MB": "256"} if lease.work else {}),  # its own disk
+            **({"DOCKER_COURSE_JAIL": lease.jail} if lease.jail else {}),
         }
     )
     try:

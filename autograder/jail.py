@@ -1,0 +1,336 @@
+"""A jail for untrusted code: a dedicated unprivileged user in a mount namespace of its own.
+
+The namespace's root is a fresh tmpfs holding read-only binds of the system (``/usr``,
+``/etc``), the Python that runs kernels and the ``autograder`` package, private ``/tmp``,
+``/var/tmp``, ``/run`` and ``/dev/shm``, and the jail's home, writable, at its host path. The
+host's old root is unmounted after ``pivot_root``: the course folder, the gradebook, other
+submissions, other engines and the host's Docker socket are not hidden but *absent*, also
+for the user's rootless engine, whose ``docker run -v /:/host`` binds this root. The
+namespace is made by root, so a user namespace made inside it cannot unmount anything.
+
+Users are ``dcgrade0``, ``dcgrade1``, … (one per concurrent slot), with their own sub-uid
+ranges for rootless engines; their processes are killed by uid when a lease ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pwd
+import shlex
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import system
+from .errors import CourseError
+
+USER_PREFIX = "dcgrade"
+SUBID_BASE = 1_000_000_000  # far above any range useradd hands out (100000 + 65536·n)
+SUBID_COUNT = 65536
+NS_DIR = Path("/run/dcourse-ns")  # persisted mount namespaces (a private mount of its own)
+PACKAGES = {"rootlesskit": "rootlesskit", "slirp4netns": "slirp4netns", "newuidmap": "uidmap"}
+SYSTEM_DIRS = ("usr", "etc")
+MERGED_DIRS = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
+
+
+@dataclass(frozen=True)
+class SlotUser:
+    name: str
+    uid: int
+    gid: int
+    subid_start: int
+
+    def owns(self, uid: int) -> bool:
+        return uid == self.uid or self.subid_start <= uid < self.subid_start + SUBID_COUNT
+
+
+def why_unavailable() -> str | None:
+    """``None`` when jails can be made here, else why not (in words, for the report)."""
+    if not system.is_linux():
+        return "not Linux: no user or mount namespaces"
+    if not system.is_root():
+        return "not root: cannot create grading users or mount namespaces"
+    for tool in ("unshare", "nsenter", "setpriv", "useradd", "usermod"):
+        if not _which(tool):
+            return f"`{tool}` is missing (util-linux / passwd)"
+    with contextlib.suppress(OSError):
+        if Path("/proc/sys/kernel/unprivileged_userns_clone").read_text().strip() == "0":
+            return "kernel.unprivileged_userns_clone=0: rootless engines cannot start"
+    return None
+
+
+def ensure_packages() -> None:
+    """Debian's rootlesskit, slirp4netns and uidmap (newuidmap), installed when missing."""
+    missing = sorted({pkg for tool, pkg in PACKAGES.items() if not _which(tool)})
+    if missing:
+        system.apt_install(missing, why="rootless engines for unprivileged grading")
+
+
+def slot_user(slot: int) -> SlotUser:
+    """The grading user of ``slot`` (created with its sub-uid range on first use)."""
+    name = f"{USER_PREFIX}{slot}"
+    start = SUBID_BASE + slot * SUBID_COUNT
+    try:
+        entry = pwd.getpwnam(name)
+    except KeyError:
+        _run(
+            [
+                "useradd", "--system", "--user-group", "--no-create-home",
+                "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin",
+                "--comment", "docker-course grading slot", name,
+            ]
+        )  # fmt: skip
+        entry = pwd.getpwnam(name)
+    rng = f"{start}-{start + SUBID_COUNT - 1}"
+    for kind, flag in (("subuid", "--add-subuids"), ("subgid", "--add-subgids")):
+        if f"{name}:{start}:{SUBID_COUNT}" not in Path(f"/etc/{kind}").read_text():
+            _run(["usermod", flag, rng, name])
+    return SlotUser(name, entry.pw_uid, entry.pw_gid, start)
+
+
+RUN_BASE = Path("/run/dcourse")  # the private engines' state (see private_engine.RUN_BASE)
+SLOT_LOCKS = RUN_BASE / "slots"
+MAX_SLOTS = 32
+
+
+class Slot:
+    """A grading user held by this process (an flock: a killed grader releases it)."""
+
+    def __init__(self, user: SlotUser, fd: int) -> None:
+        self.user = user
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+
+def claim_slot() -> Slot:
+    """The first grading user no other grading run holds; its leftovers (a killed run's
+    kernels, engines, containers) are killed before it is handed out."""
+    import fcntl
+
+    SLOT_LOCKS.mkdir(parents=True, exist_ok=True)
+    for n in range(MAX_SLOTS):
+        fd = os.open(SLOT_LOCKS / f"{n}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            continue
+        try:
+            user = slot_user(n)
+            kill_user_processes(user)
+        except BaseException:
+            os.close(fd)
+            raise
+        return Slot(user, fd)
+    raise CourseError(f"all {MAX_SLOTS} grading users are busy (other grading runs hold them)")
+
+
+class Jail:
+    """``with Jail(name, user, home): …`` — the namespace and the user's processes go after."""
+
+    def __init__(self, name: str, user: SlotUser, home: Path, *, readonly: tuple = ()) -> None:
+        self.name = name
+        self.user = user
+        self.home = home
+        self.nsfile = NS_DIR / name
+        self.readonly = tuple(Path(p) for p in readonly) + runtime_paths()
+
+    def __enter__(self) -> Jail:
+        try:
+            self.create()
+        except BaseException:
+            self.destroy()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.destroy()
+
+    def create(self) -> None:
+        _private_ns_dir()
+        self.nsfile.touch()
+        root = NS_DIR / f"{self.name}.root"
+        root.mkdir(exist_ok=True)
+        done = subprocess.run(
+            ["unshare", f"--mount={self.nsfile}", "--propagation", "private", "sh", "-euc",
+             self._build_script(root)],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        if done.returncode != 0:
+            raise CourseError(f"could not build the grading jail: {done.stderr.strip()[-600:]}")
+
+    def _build_script(self, root: Path) -> str:
+        q = shlex.quote
+        uid, gid = self.user.uid, self.user.gid
+        lines = [f"R={q(str(root))}", 'mount -t tmpfs -o mode=755,size=8m jail "$R"']
+        for d in SYSTEM_DIRS:
+            lines += [f'mkdir "$R/{d}"', f'mount --rbind /{d} "$R/{d}"',
+                      f'mount -o remount,bind,ro "$R/{d}"']  # fmt: skip
+        for d in MERGED_DIRS:
+            lines.append(
+                f'if [ -L /{d} ]; then ln -s "$(readlink /{d})" "$R/{d}"; '
+                f'elif [ -d /{d} ]; then mkdir "$R/{d}"; mount --rbind /{d} "$R/{d}"; '
+                f'mount -o remount,bind,ro "$R/{d}"; fi'
+            )
+        lines += [
+            'mkdir "$R/proc" "$R/sys" "$R/dev" "$R/tmp" "$R/run" "$R/var" "$R/var/tmp"',
+            'mount -t proc -o hidepid=2,nosuid,nodev,noexec proc "$R/proc"',
+            'mount --rbind /sys "$R/sys"',
+            'mount --rbind /dev "$R/dev"',
+            'mount -t tmpfs -o mode=1777,nosuid,nodev shm "$R/dev/shm"',
+            # slirp4netns needs a tun device the user may open: a node of our own, host's untouched
+            'mount -t tmpfs -o mode=755,size=4k,nosuid net "$R/dev/net"',
+            f'mknod -m 600 "$R/dev/net/tun" c 10 200 && chown {uid}:{gid} "$R/dev/net/tun"',
+            'mount -t tmpfs -o mode=1777,nosuid,nodev tmp "$R/tmp"',
+            'mount -t tmpfs -o mode=1777,nosuid,nodev vartmp "$R/var/tmp"',
+            'mount -t tmpfs -o mode=755,nosuid,nodev run "$R/run"',
+            'ln -s /run "$R/var/run"',
+        ]
+        for path in sorted(set(self.readonly)):
+            p = q(str(path))
+            lines += [f'mkdir -p "$R"{p}', f'mount --rbind {p} "$R"{p}',
+                      f'mount -o remount,bind,ro "$R"{p}']  # fmt: skip
+        home = q(str(self.home))
+        lines += [f'mkdir -p "$R"{home}', f'mount --rbind {home} "$R"{home}']
+        lines += ['cd "$R"', "mkdir .old", "pivot_root . .old", "umount -l /.old", "rmdir /.old"]
+        return "\n".join(lines)
+
+    def argv(
+        self,
+        cmd: list[str],
+        *,
+        cwd: Path,
+        env: dict[str, str],
+        netns: str | None = None,
+        no_new_privs: bool = True,
+    ) -> list[str]:
+        """``cmd`` run as the jail's user, inside the jail (and ``netns``), env replaced."""
+        # not nsenter --wd: it opens the folder before entering, leaving the cwd outside the jail
+        enter = ["nsenter", f"--mount={self.nsfile}"]
+        if netns:
+            enter.insert(1, f"--net=/var/run/netns/{netns}")
+        drop = ["setpriv", f"--reuid={self.user.uid}", f"--regid={self.user.gid}",
+                "--clear-groups", "--inh-caps=-all"]  # fmt: skip
+        if no_new_privs:
+            drop.append("--no-new-privs")
+        base = {
+            "HOME": str(self.home),
+            "USER": self.user.name,
+            "LOGNAME": self.user.name,
+            "TMPDIR": "/tmp",
+            "PATH": env.get("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"),
+        }
+        pairs = [f"{k}={v}" for k, v in {**env, **base}.items()]
+        return [*enter, "--", *drop, "--", "env", "-i", f"--chdir={cwd}", *pairs, *cmd]
+
+    def destroy(self) -> None:
+        """Kill the user's processes, then drop the namespace. Safe to call twice."""
+        kill_user_processes(self.user)
+        subprocess.run(["umount", "-l", str(self.nsfile)], capture_output=True, check=False)
+        self.nsfile.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            (NS_DIR / f"{self.name}.root").rmdir()
+
+
+def reap() -> list[str]:
+    """Namespaces of jails whose engine is gone, and processes of grading users no run holds
+    (a killed grader's kernels and engines); what was removed, by name."""
+    import fcntl
+
+    removed = []
+    if NS_DIR.is_dir():
+        for ns in NS_DIR.iterdir():
+            name = ns.name.removesuffix(".root")
+            if not Path("/var/run/netns", name).exists() and not (RUN_BASE / name).exists():
+                subprocess.run(["umount", "-l", str(ns)], capture_output=True, check=False)
+                with contextlib.suppress(OSError):
+                    ns.rmdir() if ns.is_dir() else ns.unlink()
+                removed.append(f"jail {name}")
+    if SLOT_LOCKS.is_dir():
+        for lock in sorted(SLOT_LOCKS.glob("*.lock")):
+            fd = os.open(lock, os.O_RDWR)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # a live run holds it
+            finally:
+                os.close(fd)  # (also drops the lock we just took)
+            with contextlib.suppress(KeyError):
+                user = SlotUser(*_slot_entry(int(lock.stem)))
+                if kill_user_processes(user):
+                    removed.append(f"processes of {user.name}")
+    return removed
+
+
+def _slot_entry(n: int) -> tuple[str, int, int, int]:
+    entry = pwd.getpwnam(f"{USER_PREFIX}{n}")
+    return entry.pw_name, entry.pw_uid, entry.pw_gid, SUBID_BASE + n * SUBID_COUNT
+
+
+def runtime_paths() -> tuple[Path, ...]:
+    """What a kernel needs from the host besides /usr and /etc: the Python it runs on (venv and
+    base interpreter) and the course's own package, wherever they live."""
+    import autograder
+
+    paths = {Path(sys.prefix), Path(sys.base_prefix), Path(autograder.__file__).parent}
+    return tuple(sorted(p.resolve() for p in paths if not _under_system(p.resolve())))
+
+
+def kill_user_processes(user: SlotUser, *, timeout: float = 10) -> int:
+    """SIGKILL every process of the slot's user and its sub-uids; returns how many."""
+    killed = 0
+    deadline = time.monotonic() + timeout
+    while True:
+        pids = [pid for pid, uid in _process_uids() if user.owns(uid)]
+        if not pids or time.monotonic() > deadline:
+            return killed
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+                killed += 1
+        time.sleep(0.02)
+
+
+def _process_uids():
+    """(pid, real uid) of every live process (zombies are dead already: their parent reaps)."""
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                status = Path(f"/proc/{entry.name}/status").read_text()
+                fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+                if not fields["State"].strip().startswith("Z"):
+                    yield int(entry.name), int(fields["Uid"].split()[0])
+
+
+def _under_system(path: Path) -> bool:
+    return any(path == Path("/", d) or Path("/", d) in path.parents for d in SYSTEM_DIRS)
+
+
+def _private_ns_dir() -> None:
+    """Mount namespaces are persisted as bind mounts of their ns file, which needs a private
+    mount to live on (the same trick as ``ip netns`` for /var/run/netns)."""
+    NS_DIR.mkdir(parents=True, exist_ok=True)
+    mounts = Path("/proc/self/mountinfo").read_text()
+    if f" {NS_DIR} " not in mounts:
+        _run(["mount", "--bind", str(NS_DIR), str(NS_DIR)])
+    _run(["mount", "--make-private", str(NS_DIR)])
+
+
+def _which(tool: str) -> str | None:
+    import shutil
+
+    return shutil.which(tool, path="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+
+
+def _run(cmd: list[str]) -> None:
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise CourseError(f"`{' '.join(cmd)}` failed: {done.stderr.strip()}")
