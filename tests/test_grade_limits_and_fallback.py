@@ -43,3 +43,14 @@ def test_shared_backend_warns_loudly(course: Path, docker_client) -> None:
     assert "SHARED ENGINE" in done.stdout, done.stdout
     row = next(line for line in done.stdout.splitlines() if line.startswith("perfect"))
     assert "shared" in row and "6/10" in row, row
+
+
+def test_root_engines_say_they_are_not_jailed(course: Path, docker_client) -> None:
+    ng.shutil.rmtree(course / "submitted" / "looper")
+    done = _grade(course, "--backend", "private")
+    assert done.returncode == 0, done.stdout + done.stderr[-2000:]
+    assert "NOT JAILED" in done.stdout, done.stdout
+    row = next(line for line in done.stdout.splitlines() if line.startswith("perfect"))
+    assert "private" in row and "6/10" in row, row
+    report = (course / "reports" / "report.html").read_text(encoding="utf-8")
+    assert "NOT JAILED: kernel and engine ran as root" in report, "no warning in the report"

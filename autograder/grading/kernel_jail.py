@@ -1,13 +1,13 @@
 """Start a submission's kernel inside its engine's jail, as the grading user.
 
 nbgrader (root: it reads the gradebook and the hidden tests) starts kernels through
-:class:`JailedKernelManager`, whose command is this module in front of the kernelspec's own:
-``python -m autograder.grading.kernel_jail CONNECTION_FILE -- python -m ipykernel_launcher
--f CONNECTION_FILE``. Still root, it copies the connection file into the jail's home (the
-user cannot read nbgrader's), then execs the kernel through ``nsenter``/``setpriv``: same pid,
-so nbgrader's interrupts and kills reach the kernel. Any kernelspec is wrapped, whatever
-name a submission asks for. Without ``DOCKER_COURSE_JAIL`` in the environment the kernel
-starts as it would have.
+:class:`~autograder.grading.kernel_manager.JailedKernelManager`, which puts this module in
+front of the kernelspec's command: ``python -m autograder.grading.kernel_jail CONNECTION --
+python -m ipykernel_launcher -f CONNECTION``. Still root, it copies the connection file into
+the jail's home (the user cannot read nbgrader's), then execs the kernel through ``nsenter``
+and ``setpriv``: same pid, so nbgrader's interrupts and kills reach the kernel. Any kernelspec
+is wrapped, whatever name a submission asks for. Without ``DOCKER_COURSE_JAIL`` in the
+environment the kernel starts as it would have.
 """
 
 from __future__ import annotations
@@ -19,22 +19,11 @@ import shutil
 import sys
 from pathlib import Path
 
-from jupyter_client import AsyncKernelManager
-
 from ..jail import Jail, SlotUser
 
-ENV = "DOCKER_COURSE_JAIL"
+ENV = "DOCKER_COURSE_JAIL"  # this module imports little: it runs once per kernel start
 # what a kernel keeps of nbgrader's environment (no tokens or paths of the grader's)
 KEEP = ("DOCKER_HOST", "DOCKER_COURSE_", "LANG", "LC_", "TZ", "PATH", "JPY_", "PYTHONHASHSEED")
-
-
-class JailedKernelManager(AsyncKernelManager):
-    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
-        cmd = super().format_kernel_cmd(extra_arguments)
-        if not os.environ.get(ENV):
-            return cmd
-        connection = os.path.realpath(self.connection_file)
-        return [sys.executable, "-m", "autograder.grading.kernel_jail", connection, "--", *cmd]
 
 
 def spec_env(jail: Jail, cwd: Path) -> str:

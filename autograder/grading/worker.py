@@ -42,7 +42,7 @@ c.AuditedExecute.report_path = {report!r}
 c.AuditedExecute.timeout = c.Execute.timeout
 c.AuditedExecute.interrupt_on_timeout = True
 # kernels start as the grading user inside the engine's jail when DOCKER_COURSE_JAIL is set
-c.AuditedExecute.kernel_manager_class = "autograder.grading.kernel_jail.JailedKernelManager"
+c.AuditedExecute.kernel_manager_class = "autograder.grading.kernel_manager.JailedKernelManager"
 """
 
 

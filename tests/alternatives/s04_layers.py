@@ -12,9 +12,11 @@ n_history = len(rows)
 copy_size = int(next(r.split("|", 1)[0] for r in rows if "COPY" in r.split("|", 1)[1]))
 made_layers = ["COPY", "WORKDIR"]
 """,
-    # `docker build -q` (the classic builder on this engine, so the cache is shared)
+    # the SDK's low-level API (not `!docker build`: the CLI sends the context as owned by root,
+    # the SDK with the real owner, and COPY's cache compares that too when the kernel is not root)
     "task-cache": """
-!docker build -q -t study/hello:cache-test {work}
+for line in client.api.build(path=str(work), tag="study/hello:cache-test", rm=True, decode=True):
+    print(line.get("stream", ""), end="")
 """,
     "task-rebuild": """
 (work / "app.js").write_text(

@@ -1,0 +1,22 @@
+"""The kernel manager nbgrader uses when grading: kernels go into the submission's jail."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from jupyter_client import AsyncKernelManager
+
+from .kernel_jail import ENV
+
+
+class JailedKernelManager(AsyncKernelManager):
+    """Any kernelspec's command, behind :mod:`autograder.grading.kernel_jail` when the
+    environment names a jail (``DOCKER_COURSE_JAIL``); unchanged otherwise."""
+
+    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+        cmd = super().format_kernel_cmd(extra_arguments)
+        if not os.environ.get(ENV):
+            return cmd
+        connection = os.path.realpath(self.connection_file)
+        return [sys.executable, "-m", "autograder.grading.kernel_jail", connection, "--", *cmd]
