@@ -7,6 +7,9 @@ tries to read and write them from the kernel and from a container that mounts th
 to reach the host's Docker socket, to mount the host disk from a --privileged container, to
 signal nbgrader and to reach the internet. It prints what it saw; the test reads that output
 from the autograded notebook and checks the host afterwards.
+
+The control: the same probe (reads only) on root engines (`--backend private`) does see the
+secrets, so these tests fail the day the jail stops working.
 """
 
 from __future__ import annotations
@@ -67,7 +70,7 @@ seen["container_write"] = {{
     k: _in_container(_write.format(p), volumes=_root) for k, p in PATHS["write"].items()
 }}
 seen["container_ls_root"] = _in_container("ls /host", volumes=_root).split()
-seen["privileged_mount"] = _in_container(
+seen["privileged_mount"] = "not tried" if not PATHS["write"] else _in_container(
     "mkdir -p /m; for d in /dev/[svx]d[a-z] /dev/nvme[0-9]n1; do "
     "[ -e $d ] && mount $d /m 2>/dev/null && echo mounted $d; done; echo done",
     privileged=True,
@@ -86,10 +89,9 @@ print({mark!r} + json.dumps(seen))
 """
 
 
-@pytest.fixture(scope="module")
-def probed(tmp_path_factory) -> tuple[Path, dict]:
-    assert jail.why_unavailable() is None, f"no jail on this machine: {jail.why_unavailable()}"
-    course = ng.make_course(tmp_path_factory.mktemp("course"), A)
+def _probe(course: Path, backend: str, *, attack: bool) -> dict:
+    """Grade a victim and a prober on ``backend``; what the probe saw (``attack``: also write)."""
+    ng.make_course(course, A)
     ng.submit(course, A, "victim", ng.source_notebook(A))
     paths = {
         "read": {
@@ -105,20 +107,37 @@ def probed(tmp_path_factory) -> tuple[Path, dict]:
             "repo_source": str(ng.ROOT / "source" / "pwned"),
             "etc": "/etc/dcourse-pwned",
             "host_tmp": "/var/tmp/dcourse-pwned",
-        },
+        }
+        if attack
+        else {},
     }
     nb = nbformat.from_dict(ng.source_notebook(A))
     probe = PROBE.format(paths=json.dumps(paths), mark=MARK)
     nb.cells.append(nbformat.v4.new_code_cell(probe))
     ng.submit(course, A, "prober", nb)
-    done = ng.grade(course, "-j", "2")
+    done = ng.grade(course, "-j", "2", "--backend", backend, "--no-feedback")
     assert done.returncode == 0, f"grade failed:\n{done.stdout}\n{done.stderr[-3000:]}"
-    assert "rootless" in done.stdout, f"not graded on the rootless backend:\n{done.stdout}"
+    assert backend in done.stdout, f"not graded on {backend} engines:\n{done.stdout}"
     graded = nbformat.read(course / "autograded" / "prober" / A / f"{A}.ipynb", as_version=4)
     texts = [o.get("text", "") for c in graded.cells for o in c.get("outputs", [])]
     lines = [line for t in texts for line in t.splitlines() if line.startswith(MARK)]
     assert lines, f"the probe printed nothing; outputs: {[t[:200] for t in texts if t]}"
-    return course, {"paths": paths, "seen": json.loads(lines[-1][len(MARK) :])}
+    return {"paths": paths, "seen": json.loads(lines[-1][len(MARK) :])}
+
+
+@pytest.fixture(scope="module")
+def probed(tmp_path_factory) -> tuple[Path, dict]:
+    assert jail.why_unavailable() is None, f"no jail on this machine: {jail.why_unavailable()}"
+    course = tmp_path_factory.mktemp("jailed") / "course"
+    return course, _probe(course, "rootless", attack=True)
+
+
+def test_the_probe_sees_through_root_engines(tmp_path: Path) -> None:
+    """Control: without the jail, the same probe reads the secrets (so it can fail)."""
+    seen = _probe(tmp_path / "course", "private", attack=False)["seen"]
+    assert seen["uid"] == 0, seen
+    assert seen["read"]["course_source"] == "read", seen["read"]
+    assert seen["container_read"]["other_submission"] == "read", seen["container_read"]
 
 
 def test_kernel_is_not_root(probed) -> None:
