@@ -133,6 +133,22 @@ def claim_slot() -> Slot:
     raise CourseError(f"all {MAX_SLOTS} grading users are busy (other grading runs hold them)")
 
 
+def check_userns(user: SlotUser) -> None:
+    """Raise a CourseError when ``user`` may not make a user namespace (a rootless engine needs
+    one; some hosts forbid it: kernel.unprivileged_userns_clone=0, an AppArmor restriction)."""
+    done = subprocess.run(
+        ["setpriv", f"--reuid={user.uid}", f"--regid={user.gid}", "--clear-groups",
+         "unshare", "--user", "--map-root-user", "true"],
+        capture_output=True, text=True, check=False, cwd="/",
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise CourseError(
+            f"{user.name} may not create a user namespace ({done.stderr.strip()[:200]})",
+            fix="Allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1, "
+            "or kernel.apparmor_restrict_unprivileged_userns=0), or grade with --backend private.",
+        )
+
+
 class Jail:
     """``with Jail(name, user, home): …`` — the namespace and the user's processes go after."""
 

@@ -29,6 +29,7 @@ class SavedTar(Check):
     path: str
     ref: str
     same_as_engine: bool = True
+    host_paths = ("path",)
 
     @property
     def title(self) -> str:
@@ -137,6 +138,7 @@ class LoadedFromTar(Check):
 
     ref: str
     path: str
+    host_paths = ("path",)
 
     @property
     def title(self) -> str:

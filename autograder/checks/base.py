@@ -13,6 +13,7 @@ import html
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import docker
 import docker.errors
@@ -65,6 +66,8 @@ class Check:
     """Base of every check. Subclasses set ``title`` and implement ``run``."""
 
     hint: str = field(default="", kw_only=True)
+    # fields that name files on the machine that runs the check (the grader confines them)
+    host_paths: ClassVar[tuple[str, ...]] = ()
 
     @property
     def title(self) -> str:  # pragma: no cover - every subclass overrides

@@ -226,6 +226,7 @@ class CopiedFromContainer(Check):
     host_path: str
     name: str
     path: str
+    host_paths = ("host_path",)
 
     @property
     def title(self) -> str:

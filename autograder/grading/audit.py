@@ -15,6 +15,14 @@ the hidden answers, which a kernel could read on the way in. An ``Answer``/``Com
 variable cannot be read as a literal fails the audit; other checks that use kernel objects
 (``client.containers.get(…)``) or names the cell assigns are left to the kernel.
 
+Hidden tests never reach the kernel when the grader can run them all itself: a grade cell
+whose hidden part is only ``require(...)`` of auditable checks (literals, parameters, ``work``,
+and student values read as literals) is sent to the kernel without it, and the grader runs the
+hidden checks against the engine; a failure becomes the cell's error, as ``require`` would
+have raised it. A kernel then cannot read the hidden answers or create just the state the hidden
+checks look at (an input transformer sees every cell it is sent). Other cells keep their hidden
+part in the kernel, and the audit re-runs it, as above.
+
 Two nbgrader details a kernel could use to keep the points anyway are closed here too: grade
 cells run with the teacher's tags (a ``skip-execution`` tag would skip the cell: no error, full
 points), and in a grade cell with an error the error outputs come first (nbgrader scores the
@@ -26,8 +34,11 @@ from __future__ import annotations
 import ast
 import builtins
 import contextlib
+import dataclasses
 import io
 import json
+import os
+import re
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -41,8 +52,9 @@ from nbgrader.preprocessors import Execute
 from traitlets import Unicode
 
 from .. import checks, course
-from ..checks.base import fail
+from ..checks.base import CheckResult, fail
 from .calls import CHECK_NAMES, check_calls
+from .kernel_jail import ENV as JAIL_ENV
 
 #: checks of the student's values, audited with the values read from the kernel
 VALUE_CHECKS = {"Answer", "Computed"}
@@ -71,10 +83,53 @@ class CellAudit:
     audited: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     skipped: int = 0
+    hidden_outside: bool = False  # the hidden checks ran here only (the kernel never saw them)
+    hidden_failures: list[str] = field(default_factory=list)
 
     @property
     def overruled(self) -> bool:
         return self.kernel_passed and bool(self.failures)
+
+
+HIDDEN = re.compile(
+    r"^[ \t]*### BEGIN HIDDEN TESTS[^\n]*\n.*?^[ \t]*### END HIDDEN TESTS[^\n]*(\n|\Z)", re.S | re.M
+)
+
+
+def split_hidden(source: str) -> tuple[str, str]:
+    """(what the student sees of a grade cell, its hidden tests)."""
+    return HIDDEN.sub("", source), "".join(m.group(0) for m in HIDDEN.finditer(source))
+
+
+def hidden_outside(source: str, namespace: dict[str, Any]) -> bool:
+    """True when the grader can run every hidden test of ``source`` itself: each statement is
+    ``require(<check>, …)`` of checks whose arguments need nothing from the kernel but
+    student values read as literals (``Answer``/``Computed``)."""
+    _, hidden = split_hidden(source)
+    try:
+        tree = ast.parse(hidden)
+    except SyntaxError:
+        return False
+    if not tree.body:
+        return False
+    local = _assigned(source)
+    for stmt in tree.body:
+        call = stmt.value if isinstance(stmt, ast.Expr) else None
+        if not (isinstance(call, ast.Call) and getattr(call.func, "id", None) == "require"):
+            return False
+        if call.keywords or not call.args:
+            return False
+        for arg in call.args:
+            name = getattr(arg, "func", None) and getattr(arg.func, "id", None)
+            if not (isinstance(arg, ast.Call) and name in AUDITED):
+                return False
+            free = _free_names(arg) - set(namespace) - AUDITED - SAFE.keys()
+            value = _value_arg(arg) if name in VALUE_CHECKS else None
+            # the student's value, read as a literal before the cell runs, and nothing else
+            student = {value.id} if isinstance(value, ast.Name) else set()
+            if free - student or student & local:
+                return False
+    return True
 
 
 def _free_names(expr: ast.AST) -> set[str]:
@@ -175,12 +230,12 @@ def audit_cell(
             continue
         values = {n: kernel[n] for n in free}
         try:
-            check = eval(
+            check = eval(  # one namespace: a lambda in the call looks its names up there
                 compile(ast.Expression(call), "<audit>", "eval"),
-                {"__builtins__": {}},
-                {**env, **values},
+                {"__builtins__": {}, **env, **values},
             )
-            outcome = check(dc)
+            confined = _confined(check)
+            outcome = confined if isinstance(confined, CheckResult) else confined(dc)
         except NameError:  # uses something the audit does not have: left to the kernel
             result.skipped += 1
             continue
@@ -190,6 +245,25 @@ def audit_cell(
         if not outcome.passed:
             result.failures.append(outcome.message)
     return result
+
+
+def _confined(check: checks.Check) -> checks.Check | CheckResult:
+    """The check with its host paths as the jailed kernel meant them, or a failure when one
+    leads outside the jail's home (this process is root: a student's ``tar_path`` may name
+    the gradebook or a symlink to it)."""
+    spec = os.environ.get(JAIL_ENV)
+    if not spec or not check.host_paths:
+        return check
+    where = json.loads(spec)
+    home, cwd = where["home"], where["cwd"]
+    fixed = {}
+    for name in check.host_paths:
+        real = os.path.realpath(os.path.join(cwd, str(getattr(check, name))))
+        if not (real == home or real.startswith(home + os.sep)):
+            seen = f"{getattr(check, name)}: 밖의 파일"
+            return fail(check.title, "제출물의 폴더 안의 파일", seen)
+        fixed[name] = real
+    return dataclasses.replace(check, **fixed)
 
 
 class AuditedExecute(Execute):
@@ -219,6 +293,8 @@ class AuditedExecute(Execute):
         section = Path(self.source_notebook).parent.name
         self._namespace = {**params, "work": course.work_path(section, params.get("WORK_DIR"))}
         self._wanted = {g: kernel_names(src, self._namespace) for g, src in self._trusted.items()}
+        self._outside = {g for g, s in self._trusted.items() if hidden_outside(s, self._namespace)}
+        self._sent_source: str | None = None
         self._kernel_values: dict[str, Any] = {}
         self._audits: list[CellAudit] = []
         try:
@@ -242,10 +318,15 @@ class AuditedExecute(Execute):
 
     async def on_cell_execute(self, **kwargs):
         """Before a grade cell runs: read the student's values its checks use."""
-        grade_id = self._grade_id(kwargs["cell"])
+        cell = kwargs["cell"]
+        grade_id = self._grade_id(cell)
         self._kernel_values = {}
         if grade_id and self._wanted[grade_id]:
             self._kernel_values = await self._read_kernel(sorted(self._wanted[grade_id]))
+        self._sent_source = None
+        if grade_id in self._outside:  # the kernel gets the cell without its hidden tests
+            self._sent_source = cell.source
+            cell.source = split_hidden(self._trusted[grade_id])[0]
 
     async def _read_kernel(self, names: list[str]) -> dict[str, Any]:
         unread = {n: Unreadable("커널이 답하지 않음") for n in names}
@@ -267,20 +348,40 @@ class AuditedExecute(Execute):
     def on_cell_executed(self, **kwargs):
         super().on_cell_executed(**kwargs)
         cell = kwargs["cell"]
+        if self._sent_source is not None:
+            cell.source, self._sent_source = self._sent_source, None
         grade_id = self._grade_id(cell)
         if grade_id is None:
             return
         passed = not any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+        outside = grade_id in self._outside
+        visible, hidden = split_hidden(self._trusted[grade_id])
         # the checks print nothing, but keep the grader's own stderr clean regardless
         with contextlib.redirect_stderr(io.StringIO()):
             audit = audit_cell(
-                self._trusted[grade_id],
+                visible if outside else self._trusted[grade_id],
                 self._namespace,
                 passed,
                 grade_id,
                 kernel=self._kernel_values,
             )
+            if outside:
+                values = self._kernel_values
+                secret = audit_cell(hidden, self._namespace, passed, grade_id, kernel=values)
+                audit.hidden_outside = True
+                audit.hidden_failures = secret.failures
+                if secret.skipped:  # cannot happen for a cell hidden_outside() accepted
+                    audit.hidden_failures.append("채점기가 숨은 확인을 실행하지 못함")
         self._audits.append(audit)
+        if audit.hidden_failures and not audit.overruled and passed:
+            cell.outputs.append(
+                nbformat.v4.new_output(
+                    "error",
+                    ename="AssertionError",
+                    evalue="\n".join(audit.hidden_failures),
+                    traceback=["AssertionError: 채점기가 확인한 결과:", *audit.hidden_failures],
+                )
+            )
         if audit.overruled:
             cell.outputs.append(
                 nbformat.v4.new_output(

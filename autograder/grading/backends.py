@@ -164,6 +164,11 @@ class RootlessBackend(PrivateBackend):
         self._slots: queue.SimpleQueue[jail.Slot] = queue.SimpleQueue()
         self._all_slots: list[jail.Slot] = []
         self._claim = threading.Lock()
+        slot = self._take_slot()
+        try:
+            jail.check_userns(slot.user)  # fail here (auto falls back), not in every lease
+        finally:
+            self._slots.put(slot)
 
     def _template(self) -> Path | None:
         return None  # one per grading user, made on its first lease
