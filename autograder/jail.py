@@ -92,8 +92,7 @@ def slot_user(slot: int) -> SlotUser:
     return SlotUser(name, entry.pw_uid, entry.pw_gid, start)
 
 
-RUN_BASE = Path("/run/dcourse")  # the private engines' state (see private_engine.RUN_BASE)
-SLOT_LOCKS = RUN_BASE / "slots"
+SLOT_LOCKS = Path("/run/dcourse/slots")  # next to the private engines' state
 MAX_SLOTS = 32
 
 
@@ -260,6 +259,8 @@ def reap() -> list[str]:
     """Namespaces of jails whose engine is gone, and processes of grading users no run holds
     (a killed grader's kernels and engines); what was removed, by name."""
     import fcntl
+
+    from .private_engine import RUN_BASE  # not at the top: kernel_jail imports this module
 
     removed = []
     if NS_DIR.is_dir():

@@ -25,8 +25,11 @@ import common
 
 TARGET_MB = 400
 PAGE = os.sysconf("SC_PAGE_SIZE")
-ENGINE_COMMS = {"dockerd", "containerd", "docker-proxy"}
-NAME = re.compile(r"/run/dcourse/(dcourse-[0-9a-f]+)/")
+ENGINE_COMMS = {"dockerd", "containerd", "docker-proxy"} | {
+    "rootlesskit", "exe", "slirp4netns", "rootlesskit-doc"  # a rootless engine's helpers
+}  # fmt: skip
+# a root engine's state is under /run/dcourse/NAME/, a rootless one's under /var/tmp/dcourse/NAME/
+NAME = re.compile(r"/dcourse/(dcourse-[0-9a-f]+)/")
 
 
 def _children(pid: int) -> list[int]:
@@ -146,12 +149,21 @@ class Sampler:
         tree = _tree(self.pid, stop={"dockerd"})  # an engine's own tree: every second, below
         comms = {p: _comm(p) for p in tree}
         engines: dict[int, tuple[str, int]] = {}  # netns inode → (engine name, dockerd pid)
+        rootless: dict[int, str] = {}  # netns inode of a rootlesskit → its engine's name
         for p, comm in comms.items():
-            if comm == "dockerd":
+            if comm in ("dockerd", "rootlesskit"):
                 found = NAME.search(_cmdline(p))
                 ns = _netns(p)
-                if found and ns is not None:
+                if found and ns is not None and comm == "dockerd":
                     engines[ns] = (found.group(1), p)
+                elif found and ns is not None:
+                    rootless[ns] = found.group(1)
+        # a rootless engine's dockerd lives in rootlesskit's own network namespace; the grader
+        # and its kernel live in the one rootlesskit was started in
+        for ns, name in rootless.items():
+            dockerd = next((p for n, p in engines.values() if n == name), None)
+            if dockerd is not None:
+                engines[ns] = (name, dockerd)
         graders: dict[int, list[int]] = {}
         for p, comm in comms.items():
             ns = _netns(p) if comm not in ENGINE_COMMS else None

@@ -97,6 +97,7 @@ class PrivateBackend(_Backend):
     """
 
     name = "private engine per submission"
+    kind = "private"  # what the report's backend column says
 
     def __init__(
         self, seed_tar: Path, limits: Limits | None = DEFAULT_LIMITS, *, why_not_jailed: str = ""
@@ -115,6 +116,31 @@ class PrivateBackend(_Backend):
     def lease(self) -> Iterator[Lease]:
         name = PREFIX + secrets.token_hex(4)
         cgroup = Cgroup(name, self.limits) if self.limits else None
+        if cgroup:
+            cgroup.create()  # before the engine: a rootless one starts inside it
+        try:
+            pe = self._start_engine(name, cgroup)  # then its stop removes the cgroup
+        except BaseException:
+            if cgroup:
+                cgroup.remove()
+            raise
+        lease = Lease(
+            self.kind,
+            pe.docker_host,
+            pe.name,
+            list(self.warnings),
+            cgroup,
+            lambda: engine.running_pid(pe.spec) is not None,
+            pe.disk_full,
+            **self._lease_extras(pe),
+        )
+        try:
+            yield lease
+        finally:
+            lease.kill_stragglers()
+            self._pending.append(self._teardowns.submit(self._stop_engine, pe))
+
+    def _start_engine(self, name: str, cgroup: Cgroup | None) -> PrivateEngine:
         pe = PrivateEngine(
             name,
             template=self.template,
@@ -124,23 +150,13 @@ class PrivateBackend(_Backend):
         if cgroup:
             pe.on_stop.append(cgroup.remove)
         pe.__enter__()  # stops what it started if it fails
-        lease = Lease(
-            "private",
-            pe.docker_host,
-            pe.name,
-            list(self.warnings),
-            cgroup,
-            lambda: engine.running_pid(pe.spec) is not None,
-            pe.disk_full,
-            pe.disk / "work" if pe.disk_mb else None,
-        )
-        try:
-            if cgroup:
-                cgroup.create()
-            yield lease
-        finally:
-            lease.kill_stragglers()
-            self._pending.append(self._teardowns.submit(pe.stop))
+        return pe
+
+    def _lease_extras(self, pe: PrivateEngine) -> dict:
+        return {"work": pe.disk / "work" if pe.disk_mb else None}
+
+    def _stop_engine(self, pe: PrivateEngine) -> None:
+        pe.stop()
 
     def _template(self) -> Path | None:
         return seed.template(self.seed_tar)
@@ -157,6 +173,7 @@ class RootlessBackend(PrivateBackend):
     (see :mod:`autograder.jail`); nbgrader itself stays outside, with the hidden tests."""
 
     name = "rootless engine + jailed kernel per submission"
+    kind = "rootless"
 
     def __init__(self, seed_tar: Path, limits: Limits | None = DEFAULT_LIMITS) -> None:
         jail.ensure_packages()
@@ -164,6 +181,7 @@ class RootlessBackend(PrivateBackend):
         self._slots: queue.SimpleQueue[jail.Slot] = queue.SimpleQueue()
         self._all_slots: list[jail.Slot] = []
         self._claim = threading.Lock()
+        self._held: dict[str, jail.Slot] = {}  # engine name → its grading user
         slot = self._take_slot()
         try:
             jail.check_userns(slot.user)  # fail here (auto falls back), not in every lease
@@ -182,20 +200,14 @@ class RootlessBackend(PrivateBackend):
                 self._all_slots.append(slot)
                 return slot
 
-    @contextlib.contextmanager
-    def lease(self) -> Iterator[Lease]:
+    def _start_engine(self, name: str, cgroup: Cgroup | None) -> PrivateEngine:
         slot = self._take_slot()
         try:
-            template = seed.template(self.seed_tar, user=slot.user)
-            name = PREFIX + secrets.token_hex(4)
-            cgroup = Cgroup(name, self.limits) if self.limits else None
-            if cgroup:
-                cgroup.create()  # before the engine: rootlesskit joins it as it starts
             pe = RootlessEngine(
                 name,
                 user=slot.user,
-                template=template,
-                cgroup=cgroup,
+                template=seed.template(self.seed_tar, user=slot.user),
+                cgroup=cgroup,  # it starts inside: its containers are under the same limits
                 disk_mb=self.limits.disk_mb if self.limits else None,
             )
             if cgroup:
@@ -204,28 +216,18 @@ class RootlessBackend(PrivateBackend):
         except BaseException:
             self._slots.put(slot)
             raise
-        lease = Lease(
-            "rootless",
-            pe.docker_host,
-            pe.name,
-            list(self.warnings),
-            cgroup,
-            lambda: engine.running_pid(pe.spec) is not None,
-            pe.disk_full,
-            pe.work,
-            kernel_jail.spec_env(pe.jail, pe.cwd),
-        )
-        try:
-            yield lease
-        finally:
-            lease.kill_stragglers()
-            self._pending.append(self._teardowns.submit(self._teardown, pe, slot))
+        self._held[pe.name] = slot
+        return pe
 
-    def _teardown(self, pe: RootlessEngine, slot: jail.Slot) -> None:
+    def _lease_extras(self, pe: PrivateEngine) -> dict:
+        assert isinstance(pe, RootlessEngine)
+        return {"work": pe.work, "jail": kernel_jail.spec_env(pe.jail, pe.cwd)}
+
+    def _stop_engine(self, pe: PrivateEngine) -> None:
         try:
             pe.stop()
-        finally:
-            self._slots.put(slot)  # only now: stopping kills every process of its user
+        finally:  # only now: stopping killed every process of its user
+            self._slots.put(self._held.pop(pe.name))
 
     def close(self) -> None:
         try:
