@@ -258,33 +258,50 @@ class Jail:
 def reap() -> list[str]:
     """Namespaces of jails whose engine is gone, and processes of grading users no run holds
     (a killed grader's kernels and engines); what was removed, by name."""
-    import fcntl
+    removed = []
+    for ns in stale_namespaces():
+        subprocess.run(["umount", "-l", str(ns)], capture_output=True, check=False)
+        with contextlib.suppress(OSError):
+            ns.rmdir() if ns.is_dir() else ns.unlink()
+        removed.append(f"jail {ns.name.removesuffix('.root')}")
+    for user, _ in stray_processes():
+        if kill_user_processes(user):
+            removed.append(f"processes of {user.name}")
+    return removed
 
+
+def stale_namespaces() -> list[Path]:
+    """Jail namespace files (and root folders) whose engine is gone."""
     from .private_engine import RUN_BASE  # not at the top: kernel_jail imports this module
 
-    removed = []
-    if NS_DIR.is_dir():
-        for ns in NS_DIR.iterdir():
-            name = ns.name.removesuffix(".root")
-            if not Path("/var/run/netns", name).exists() and not (RUN_BASE / name).exists():
-                subprocess.run(["umount", "-l", str(ns)], capture_output=True, check=False)
-                with contextlib.suppress(OSError):
-                    ns.rmdir() if ns.is_dir() else ns.unlink()
-                removed.append(f"jail {name}")
-    if SLOT_LOCKS.is_dir():
-        for lock in sorted(SLOT_LOCKS.glob("*.lock")):
-            fd = os.open(lock, os.O_RDWR)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                continue  # a live run holds it
-            finally:
-                os.close(fd)  # (also drops the lock we just took)
-            with contextlib.suppress(KeyError):
-                user = SlotUser(*_slot_entry(int(lock.stem)))
-                if kill_user_processes(user):
-                    removed.append(f"processes of {user.name}")
-    return removed
+    found = []
+    for ns in sorted(NS_DIR.iterdir()) if NS_DIR.is_dir() else []:
+        name = ns.name.removesuffix(".root")
+        if not Path("/var/run/netns", name).exists() and not (RUN_BASE / name).exists():
+            found.append(ns)
+    return found
+
+
+def stray_processes() -> list[tuple[SlotUser, list[int]]]:
+    """Live processes of grading users that no grading run holds (left by a killed one)."""
+    import fcntl
+
+    unheld = []
+    for lock in sorted(SLOT_LOCKS.glob("*.lock")) if SLOT_LOCKS.is_dir() else []:
+        fd = os.open(lock, os.O_RDWR)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            continue  # a live run holds it
+        finally:
+            os.close(fd)  # (also drops the lock just taken)
+        with contextlib.suppress(KeyError):
+            unheld.append(SlotUser(*_slot_entry(int(lock.stem))))
+    if not unheld:
+        return []
+    uids = list(_process_uids())
+    found = [(u, [pid for pid, uid in uids if u.owns(uid)]) for u in unheld]
+    return [(u, pids) for u, pids in found if pids]
 
 
 def _slot_entry(n: int) -> tuple[str, int, int, int]:

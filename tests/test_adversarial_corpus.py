@@ -307,28 +307,8 @@ def test_nothing_left_behind(run: Run) -> None:
     left = sorted(n for n in run.engines_after - run.engines_before if not _owner_alive(n))
     assert not left, f"private engines left behind (netns or folders): {left}"
     assert not run.strays, f"processes `sleep {STRAY_SLEEP}` outlived grading: pids {run.strays}"
-    users = sorted({u for _, u in jail._process_uids() if u in _free_slot_uids()})
-    assert not users, f"processes of grading users outlived the run: uids {users}"
-    namespaces = sorted(p.name for p in jail.NS_DIR.glob("*")) if jail.NS_DIR.is_dir() else []
-    assert not [n for n in namespaces if not _owner_alive(n.removesuffix(".root"))], namespaces
-
-
-def _free_slot_uids() -> set[int]:
-    """uids (and sub-uids) of the grading users no live run holds."""
-    import fcntl
-
-    uids: set[int] = set()
-    for lock in sorted(jail.SLOT_LOCKS.glob("*.lock")) if jail.SLOT_LOCKS.is_dir() else []:
-        fd = os.open(lock, os.O_RDWR)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            continue
-        finally:
-            os.close(fd)
-        _, uid, _, start = jail._slot_entry(int(lock.stem))
-        uids |= {uid, *range(start, start + jail.SUBID_COUNT)}
-    return uids
+    assert not jail.stray_processes(), f"grading users' processes left: {jail.stray_processes()}"
+    assert not jail.stale_namespaces(), f"jails left: {jail.stale_namespaces()}"
 
 
 def test_no_marks_of_writes_outside(run: Run) -> None:

@@ -4,6 +4,7 @@ gradebook once with its right score, journaled submissions are not graded again,
 engine, namespace, cgroup or process of the killed runs is left."""
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import demo
+from autograder import demo, jail
 from autograder.grading import journal, limits
 from autograder.grading.crash import CRASH_ENV
 from tests import nbgrader_course as ng
@@ -107,3 +108,9 @@ def test_killed_runs_resume(base_course: Path) -> None:
     orphans = [n for n in limits.leftovers() if not Path("/var/run/netns", n).exists()]
     assert not orphans, f"cgroups of the killed runs: {orphans}"
     assert not _processes_under(course), f"processes left in {course}: {_processes_under(course)}"
+    assert not jail.stray_processes(), f"grading users' processes left: {jail.stray_processes()}"
+    assert not jail.stale_namespaces(), f"jails of the killed runs: {jail.stale_namespaces()}"
+    mounts = [line.split()[1] for line in Path("/proc/mounts").read_text().splitlines()]
+    engines = {m: re.search(r"/dcourse/(dcourse-[0-9a-f]+)(/|$)", m) for m in mounts}
+    left = [m for m, e in engines.items() if e and not Path("/var/run/netns", e[1]).exists()]
+    assert not left, f"mounts of engines that are gone (disks, overlays): {left}"
