@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
+from typing import Any
 
 from jupyter_client import AsyncKernelManager
 
 from .kernel_jail import ENV
+
+# called once a kernel process has started (set by the launcher in its nbgrader fork)
+on_started: Callable[[], None] | None = None
 
 
 class JailedKernelManager(AsyncKernelManager):
@@ -20,3 +25,8 @@ class JailedKernelManager(AsyncKernelManager):
             return cmd
         connection = os.path.realpath(self.connection_file)
         return [sys.executable, "-m", "autograder.grading.kernel_jail", connection, "--", *cmd]
+
+    async def start_kernel(self, **kw: Any) -> None:
+        await super()._async_start_kernel(**kw)
+        if on_started is not None:
+            on_started()

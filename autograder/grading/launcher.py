@@ -18,6 +18,7 @@ import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from multiprocessing.synchronize import Event
 from pathlib import Path
 
 from .crash import crashpoint
@@ -62,9 +63,10 @@ def nbgrader(
 ) -> Finished:
     """Run ``nbgrader ARGS`` in a fork (inside ``cgroup``); stop it at ``limit`` seconds or
     when ``exceeded()`` names a limit that was hit (checked every 0.2 s)."""
+    kernel_up = _context.Event()  # set in the fork once nbgrader has started a kernel
     proc = _context.Process(
         target=_child,
-        args=(args, str(cwd), env, netns, str(log), cgroup),
+        args=(args, str(cwd), env, netns, str(log), cgroup, kernel_up),
         name="nbgrader",
         daemon=True,
     )
@@ -74,7 +76,7 @@ def nbgrader(
     try:
         while True:
             proc.join(0.2)
-            if time.monotonic() - started > 2:
+            if kernel_up.is_set():
                 crashpoint("autograde-running")
             if not proc.is_alive():
                 hit = exceeded()
@@ -102,6 +104,7 @@ def _child(
     netns: str | None,
     log: str,
     cgroup: Cgroup | None,
+    kernel_up: Event,
 ) -> None:
     os.setsid()
     ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the forkserver (grader) died
@@ -118,6 +121,9 @@ def _child(
     os.chdir(cwd)
     from nbgrader.apps.nbgraderapp import NbGraderApp
 
+    from . import kernel_manager
+
+    kernel_manager.on_started = kernel_up.set
     NbGraderApp.launch_instance(argv=args)
 
 
