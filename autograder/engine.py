@@ -15,6 +15,7 @@ import contextlib
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import time
 from collections.abc import Callable
@@ -48,6 +49,8 @@ class EngineSpec:
     # and what the starting process does first (join a cgroup)
     command: tuple[str, ...] = field(default=())
     preexec: Callable[[], None] | None = field(default=None, compare=False)
+    # the command writes its log itself (a jailed engine, into its own size-limited disk)
+    own_log: bool = False
 
     @property
     def pidfile(self) -> Path:
@@ -145,17 +148,27 @@ def up(spec: EngineSpec | None = None, *, timeout: float = START_TIMEOUT) -> Eng
             fix="Start the engine it points at, or `unset DOCKER_HOST` to use the local one.",
         )
     _require_startable(spec)
+    _start(spec, find_dockerd(), timeout=timeout)
+    info = probe(spec)
+    if info is None:  # pragma: no cover - _start waited for it
+        raise CourseError(f"dockerd started but {spec.base_url()} does not answer.")
+    return info
+
+
+def start(spec: EngineSpec, *, timeout: float = START_TIMEOUT) -> subprocess.Popen:
+    """Start the engine of ``spec`` (a private one: nothing else answers there) and return
+    its process once it answers; the caller holds it (see :mod:`autograder.procs`)."""
+    return _start(spec, find_dockerd(), timeout=timeout)
+
+
+def find_dockerd() -> str:
     dockerd = shutil.which("dockerd")
     if dockerd is None:
         system.apt_install(["docker.io"], why="no Docker engine runs and dockerd is missing")
         dockerd = shutil.which("dockerd")
         if dockerd is None:
             raise CourseError("docker.io was installed but dockerd is still not on PATH.")
-    _start(spec, dockerd, timeout=timeout)
-    info = probe(spec)
-    if info is None:  # pragma: no cover - _start waited for it
-        raise CourseError(f"dockerd started but {spec.base_url()} does not answer.")
-    return info
+    return dockerd
 
 
 def down(spec: EngineSpec | None = None, *, timeout: float = STOP_TIMEOUT) -> int | None:
@@ -197,9 +210,10 @@ def _require_startable(spec: EngineSpec) -> None:
         )
 
 
-def _start(spec: EngineSpec, dockerd: str, *, timeout: float) -> None:
+def _start(spec: EngineSpec, dockerd: str, *, timeout: float) -> subprocess.Popen:
     spec.state_dir.mkdir(parents=True, exist_ok=True)
-    spec.pidfile.unlink(missing_ok=True)  # _our_pid said it is stale
+    if not spec.own_log:
+        spec.pidfile.unlink(missing_ok=True)  # _our_pid said it is stale
     cmd = [*(spec.command or [dockerd]), "-H", spec.base_url(), "--pidfile", str(spec.pidfile)]
     if spec.data_root:
         cmd += ["--data-root", str(spec.data_root)]
@@ -209,7 +223,8 @@ def _start(spec: EngineSpec, dockerd: str, *, timeout: float) -> None:
     if spec.netns and not spec.command:
         # nsenter, not `ip netns exec`: the latter remounts /sys and dockerd then fails on cgroups
         cmd = ["nsenter", f"--net=/var/run/netns/{spec.netns}", *cmd]
-    with open(spec.logfile, "ab") as log:
+    log_path = os.devnull if spec.own_log else spec.logfile
+    with open(log_path, "ab") as log:
         proc = subprocess.Popen(
             cmd,
             stdin=subprocess.DEVNULL,
@@ -241,13 +256,21 @@ def _start(spec: EngineSpec, dockerd: str, *, timeout: float) -> None:
             fix=f"Read {spec.logfile}; another engine may own this socket or data-root.",
         )
     # dockerd writes its pid file itself; record ours too in case it has not yet
-    if not spec.pidfile.exists():
+    if not spec.own_log and not spec.pidfile.exists():
         spec.pidfile.write_text(str(proc.pid))
+    return proc
 
 
-def _log_tail(spec: EngineSpec, lines: int = 8) -> str:
+def _log_tail(spec: EngineSpec, lines: int = 8, window: int = 16384) -> str:
+    """The log's last lines (its last ``window`` bytes; never through a link: a jailed
+    engine's log lies in a folder its user can write)."""
     try:
-        tail = spec.logfile.read_text(errors="replace").splitlines()[-lines:]
+        fd = os.open(spec.logfile, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                return ""
+            fh.seek(max(0, fh.seek(0, os.SEEK_END) - window))
+            tail = fh.read(window).decode(errors="replace").splitlines()[-lines:]
     except OSError:
         return ""
     return "last lines of the engine log:\n" + "\n".join("    " + t for t in tail)

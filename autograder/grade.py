@@ -7,6 +7,7 @@ Wraps nbgrader (autograde, generate_feedback, export, zip_collect); re-implement
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import threading
 import time
@@ -96,9 +97,9 @@ def main(
             for job in todo
         }
         for future in as_completed(futures):
-            outcome = future.result()
+            outcome = future.result()  # grade_one turns a submission's failure into "failed"
             crashpoint("autograde-done")
-            gradebook.merge(course, outcome, lock)
+            _merge(course, outcome, lock)
             crashpoint("merge-committed")
             done.record(outcome)
             outcomes.append(outcome)
@@ -125,6 +126,20 @@ def main(
         f"reports: {report_dir}/grades.csv, checks.csv, report.html; feedback in {course}/feedback"
     )
     return outcomes
+
+
+def _merge(course: Path, outcome: Outcome, lock: threading.Lock) -> None:
+    """Merge one result; if its files cannot be merged (an autograded notebook nbgrader cannot
+    read back, …), that submission is recorded as failed with 0 and the reason, and the run
+    goes on."""
+    try:
+        gradebook.merge(course, outcome, lock)
+    except Exception as exc:  # noqa: BLE001
+        outcome.problems.append(f"merging the result failed: {type(exc).__name__}: {exc}"[:400])
+        outcome.status = "failed"
+        shutil.rmtree(course / "autograded" / outcome.job.student / outcome.job.assignment,
+                      ignore_errors=True)  # fmt: skip
+        gradebook.merge(course, outcome, lock)  # zero grades: reads no file of the student
 
 
 def discover(course: Path, assignment: str | None, student: str | None) -> list[Job]:

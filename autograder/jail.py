@@ -35,6 +35,20 @@ NS_DIR = Path("/run/dcourse-ns")  # persisted mount namespaces (a private mount 
 PACKAGES = {"rootlesskit": "rootlesskit", "slirp4netns": "slirp4netns", "newuidmap": "uidmap"}
 SYSTEM_DIRS = ("usr", "etc")
 MERGED_DIRS = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
+ROOT_SUFFIX = ".root"  # NS_DIR/<jail>.root: the folder its root is built in
+IPC_SUFFIX = ".ipc"  # NS_DIR/<jail>.ipc: its IPC namespace
+# Every lease's cgroup is a folder in /sys/fs/cgroup/<controller>/dcourse/ (see limits.py): in
+# a jail that folder is an empty read-only tmpfs holding only the jail's own cgroup, bound in.
+# (sysfs itself cannot be covered: a rootless engine mounts sysfs in its containers, which the
+# kernel refuses when sysfs is not fully visible. Disk images, which /sys/block/loop*/loop/
+# backing_file shows to everyone, have random names.)
+CGROUP_GROUP = "dcourse"
+_HIDE_LEASES = (
+    'for c in /sys/fs/cgroup/*/; do g="${{c}}{group}"; [ -d "$g" ] || continue; '
+    'mount -t tmpfs -o size=16k,mode=755 leases "$R$g"; '
+    'if [ -d "$g/{name}" ]; then mkdir "$R$g/{name}"; mount --bind "$g/{name}" "$R$g/{name}"; fi; '
+    'mount -o remount,ro "$R$g"; done'
+)
 
 
 @dataclass(frozen=True)
@@ -151,11 +165,21 @@ def check_userns(user: SlotUser) -> None:
 class Jail:
     """``with Jail(name, user, home): …`` — the namespace and the user's processes go after."""
 
-    def __init__(self, name: str, user: SlotUser, home: Path, *, readonly: tuple = ()) -> None:
+    def __init__(
+        self,
+        name: str,
+        user: SlotUser,
+        home: Path,
+        *,
+        readonly: tuple = (),
+        user_home: Path | None = None,
+    ) -> None:
         self.name = name
         self.user = user
-        self.home = home
+        self.home = home  # the folder the jail holds of the host (at the same path)
+        self.user_home = user_home or home  # $HOME of its processes (inside ``home``)
         self.nsfile = NS_DIR / name
+        self.ipcfile = NS_DIR / f"{name}{IPC_SUFFIX}"  # SysV IPC and POSIX queues of its own
         self.readonly = tuple(Path(p) for p in readonly) + runtime_paths()
 
     def __enter__(self) -> Jail:
@@ -172,11 +196,12 @@ class Jail:
     def create(self) -> None:
         _private_ns_dir()
         self.nsfile.touch()
-        root = NS_DIR / f"{self.name}.root"
+        self.ipcfile.touch()
+        root = NS_DIR / f"{self.name}{ROOT_SUFFIX}"
         root.mkdir(exist_ok=True)
         done = subprocess.run(
-            ["unshare", f"--mount={self.nsfile}", "--propagation", "private", "sh", "-euc",
-             self._build_script(root)],
+            ["unshare", f"--mount={self.nsfile}", f"--ipc={self.ipcfile}",
+             "--propagation", "private", "sh", "-euc", self._build_script(root)],
             capture_output=True, text=True, check=False,
         )  # fmt: skip
         if done.returncode != 0:
@@ -199,8 +224,13 @@ class Jail:
             'mkdir "$R/proc" "$R/sys" "$R/dev" "$R/tmp" "$R/run" "$R/var" "$R/var/tmp"',
             'mount -t proc -o hidepid=2,nosuid,nodev,noexec proc "$R/proc"',
             'mount --rbind /sys "$R/sys"',
+            # what names other leases: their cgroups, their disks' backing files (loop devices)
+            _HIDE_LEASES.format(group=CGROUP_GROUP, name=self.name),
             'mount --rbind /dev "$R/dev"',
             'mount -t tmpfs -o mode=1777,nosuid,nodev shm "$R/dev/shm"',
+            # the jail's own POSIX message queues (this shell is in its IPC namespace already)
+            'if [ -d "$R/dev/mqueue" ]; then mount -t mqueue -o nosuid,nodev,noexec mqueue '
+            '"$R/dev/mqueue"; fi',
             # slirp4netns needs a tun device the user may open: a node of our own, host's untouched
             'mount -t tmpfs -o mode=755,size=4k,nosuid net "$R/dev/net"',
             f'mknod -m 600 "$R/dev/net/tun" c 10 200 && chown {uid}:{gid} "$R/dev/net/tun"',
@@ -229,7 +259,7 @@ class Jail:
     ) -> list[str]:
         """``cmd`` run as the jail's user, inside the jail (and ``netns``), env replaced."""
         # not nsenter --wd: it opens the folder before entering, leaving the cwd outside the jail
-        enter = ["nsenter", f"--mount={self.nsfile}"]
+        enter = ["nsenter", f"--mount={self.nsfile}", f"--ipc={self.ipcfile}"]
         if netns:
             enter.insert(1, f"--net=/var/run/netns/{netns}")
         drop = ["setpriv", f"--reuid={self.user.uid}", f"--regid={self.user.gid}",
@@ -237,7 +267,7 @@ class Jail:
         if no_new_privs:
             drop.append("--no-new-privs")
         base = {
-            "HOME": str(self.home),
+            "HOME": str(self.user_home),
             "USER": self.user.name,
             "LOGNAME": self.user.name,
             "TMPDIR": "/tmp",
@@ -249,10 +279,12 @@ class Jail:
     def destroy(self) -> None:
         """Kill the user's processes, then drop the namespace. Safe to call twice."""
         kill_user_processes(self.user)
-        subprocess.run(["umount", "-l", str(self.nsfile)], capture_output=True, check=False)
-        self.nsfile.unlink(missing_ok=True)
+        clear_user_keyrings(self.user)
+        for ns in (self.nsfile, self.ipcfile):
+            subprocess.run(["umount", "-l", str(ns)], capture_output=True, check=False)
+            ns.unlink(missing_ok=True)
         with contextlib.suppress(OSError):
-            (NS_DIR / f"{self.name}.root").rmdir()
+            (NS_DIR / f"{self.name}{ROOT_SUFFIX}").rmdir()
 
 
 def reap() -> list[str]:
@@ -263,7 +295,7 @@ def reap() -> list[str]:
         subprocess.run(["umount", "-l", str(ns)], capture_output=True, check=False)
         with contextlib.suppress(OSError):
             ns.rmdir() if ns.is_dir() else ns.unlink()
-        removed.append(f"jail {ns.name.removesuffix('.root')}")
+        removed.append(f"jail {_jail_name(ns)}")
     for user, _ in stray_processes():
         if kill_user_processes(user):
             removed.append(f"processes of {user.name}")
@@ -276,7 +308,7 @@ def stale_namespaces() -> list[Path]:
 
     found = []
     for ns in sorted(NS_DIR.iterdir()) if NS_DIR.is_dir() else []:
-        name = ns.name.removesuffix(".root")
+        name = _jail_name(ns)
         if not Path("/var/run/netns", name).exists() and not (RUN_BASE / name).exists():
             found.append(ns)
     return found
@@ -302,6 +334,10 @@ def stray_processes() -> list[tuple[SlotUser, list[int]]]:
     uids = list(_process_uids())
     found = [(u, [pid for pid, uid in uids if u.owns(uid)]) for u in unheld]
     return [(u, pids) for u, pids in found if pids]
+
+
+def _jail_name(ns: Path) -> str:
+    return ns.name.removesuffix(ROOT_SUFFIX).removesuffix(IPC_SUFFIX)
 
 
 def _slot_entry(n: int) -> tuple[str, int, int, int]:
@@ -334,14 +370,80 @@ def kill_user_processes(user: SlotUser, *, timeout: float = 10) -> int:
 
 
 def _process_uids():
-    """(pid, real uid) of every live process (zombies are dead already: their parent reaps)."""
+    """(pid, real uid) of every live process. A zombie is dead already (its parent reaps),
+    unless only its main thread ended (``pthread_exit``) and other threads still run: that
+    process lives on, and SIGKILL to its pid ends every thread."""
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
             with contextlib.suppress(OSError, ValueError, IndexError):
                 status = Path(f"/proc/{entry.name}/status").read_text()
                 fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-                if not fields["State"].strip().startswith("Z"):
+                zombie = fields["State"].strip().startswith("Z")
+                if not zombie or _live_threads(entry.name):
                     yield int(entry.name), int(fields["Uid"].split()[0])
+
+
+def _live_threads(pid: str) -> bool:
+    for task in os.scandir(f"/proc/{pid}/task"):
+        with contextlib.suppress(OSError, IndexError):
+            stat = Path(f"/proc/{pid}/task/{task.name}/stat").read_text()
+            if stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X"):
+                return True
+    return False
+
+
+KEYCTL_JOIN_SESSION_KEYRING = 1
+KEYCTL_CLEAR = 7
+KEY_SPEC_USER_KEYRING = -4
+KEY_SPEC_USER_SESSION_KEYRING = -5
+SYS_KEYCTL = {"x86_64": 250, "aarch64": 219, "riscv64": 219, "i686": 288, "armv7l": 311}
+
+
+def _keyctl(*args: int | None) -> int:
+    import ctypes
+    import platform
+
+    number = SYS_KEYCTL.get(platform.machine())
+    if number is None:
+        raise OSError(f"keyctl: unknown system call number on {platform.machine()}")
+    libc = ctypes.CDLL(None, use_errno=True)
+    done = libc.syscall(number, *(ctypes.c_long(a) if a is not None else None for a in args))
+    if done < 0:
+        raise OSError(ctypes.get_errno(), "keyctl failed")
+    return done
+
+
+def fresh_session_keyring() -> None:
+    """Join a new, empty session keyring: the caller's own (the grader's login session, with
+    whatever keys it holds) is left behind for this process and everything it starts."""
+    _keyctl(KEYCTL_JOIN_SESSION_KEYRING, None)
+
+
+CLEAR_KEYRINGS = (
+    "import ctypes, platform\n"
+    "n = {n}\n"
+    "libc = ctypes.CDLL(None)\n"
+    "for ring in ({u}, {us}):\n"
+    "    libc.syscall(n, ctypes.c_long({clear}), ctypes.c_long(ring))\n"
+)
+
+
+def clear_user_keyrings(user: SlotUser) -> None:
+    """Empty the user's per-uid keyrings (``@u``, ``@us``): they live as long as the uid,
+    not the lease, so a key one submission adds would be there for the next."""
+    import platform
+
+    number = SYS_KEYCTL.get(platform.machine())
+    if number is None:
+        return
+    code = CLEAR_KEYRINGS.format(
+        n=number, u=KEY_SPEC_USER_KEYRING, us=KEY_SPEC_USER_SESSION_KEYRING, clear=KEYCTL_CLEAR
+    )
+    subprocess.run(
+        ["setpriv", f"--reuid={user.uid}", f"--regid={user.gid}", "--clear-groups",
+         sys.executable, "-I", "-S", "-c", code],
+        capture_output=True, check=False, cwd="/",
+    )  # fmt: skip
 
 
 def _under_system(path: Path) -> bool:

@@ -26,14 +26,16 @@ from typing import TypeVar
 
 import docker
 
-from . import engine, system
+from . import engine, procs, system
 from .errors import CourseError
-from .waiting import wait_until
 
 PREFIX = "dcourse-"
 RUN_BASE = Path("/run/dcourse")  # short paths: unix sockets are limited to 108 bytes
 DATA_BASE = Path(os.environ.get("DOCKER_COURSE_PRIVATE_DATA", "/var/tmp/dcourse"))
+DISKS = DATA_BASE / ".disks"  # engines' disk images (root's only)
 CLONE_NEWNET = 0x40000000
+RECORD = "engine.pid"  # "pid starttime" of what start() started, written by root
+DISK_RECORD = "disk"  # the path of its disk image
 T = TypeVar("T")
 
 
@@ -78,6 +80,11 @@ class PrivateEngine:
         self.template = template  # a stopped engine's data-root to start from (see seed.py)
         self.on_stop: list[Callable[[], None]] = []  # run once dockerd is down
         self.info: engine.EngineInfo | None = None
+        # what this object started, held by pidfd (the engine's own pid file is never trusted:
+        # a rootless engine's lies in a folder its user can write)
+        self._proc: subprocess.Popen | None = None
+        self._processes: list[procs.Process] = []  # what it started, dockerd last
+        self._host: str | None = None  # where the grader talks to it, if not spec.host
 
     # lifecycle -----------------------------------------------------------------------------
     def __enter__(self) -> PrivateEngine:
@@ -92,22 +99,51 @@ class PrivateEngine:
         self.stop()
 
     def start(self) -> engine.EngineInfo:
-        self.run_dir.mkdir(parents=True, exist_ok=True)
+        self.run_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # root's only
+        os.chmod(self.run_dir, 0o700)
         (self.run_dir / "owner.pid").write_text(str(os.getpid()))  # for the reaper
         self.spec.state_dir.mkdir(parents=True, exist_ok=True)
         _run(["ip", "netns", "add", self.name])
         _run(["ip", "netns", "exec", self.name, "ip", "link", "set", "lo", "up"])
         self.home.mkdir(parents=True, exist_ok=True)
         if self.disk_mb:
-            _mount_disk(self.home / "disk.img", self.disk, self.disk_mb)
+            # a name that does not name the engine (a loop device shows it to everyone)
+            image = DISKS / f"{secrets.token_hex(8)}.img"
+            (self.run_dir / DISK_RECORD).write_text(str(image))
+            _mount_disk(image, self.disk, self.disk_mb)
         if self.template is not None:
             _run(["cp", "-a", "--reflink=auto", str(self.template), str(self.spec.data_root)])
         self._before_engine()
-        self.info = engine.up(self.spec, timeout=self.start_timeout)
+        self._proc = engine.start(self.spec, timeout=self.start_timeout)
+        started = procs.Process(self._proc.pid)
+        self._processes = [started]
+        if procs.command(self._proc.pid) != "dockerd":  # a launcher (rootlesskit) started it
+            dockerd = procs.find_descendant(self._proc.pid, "dockerd", timeout=5)
+            self._processes += [procs.Process(dockerd)] if dockerd else []
+        (self.run_dir / RECORD).write_text("\n".join(p.record() for p in self._processes))
+        self._after_engine()
+        self.info = engine.probe(engine.EngineSpec(self.run_dir, host=self.docker_host))
+        if self.info is None:
+            raise CourseError(f"dockerd started but {self.docker_host} does not answer.")
         return self.info
 
     def _before_engine(self) -> None:
         """Hook for subclasses: the namespace, home and data-root exist, dockerd does not."""
+
+    def _after_engine(self) -> None:
+        """Hook for subclasses: dockerd answers; nothing of a submission has run yet."""
+
+    def alive(self) -> bool:
+        """The dockerd this object started still runs."""
+        return bool(self._processes) and self._processes[-1].alive()
+
+    def shutdown(self, *, timeout: float = 30) -> None:
+        """Stop dockerd gracefully (its databases consistent), by the pid it was started as."""
+        if self._processes:
+            dockerd = self._processes[-1]
+            dockerd.signal(signal.SIGTERM)
+            if not dockerd.wait_dead(timeout):
+                dockerd.kill()
 
     def stop(self) -> None:
         """Stop dockerd, delete the namespace and every file. Safe to call twice.
@@ -116,26 +152,36 @@ class PrivateEngine:
         on SIGTERM, and 10 s per running container): once its containers are killed through
         the API, dockerd is killed too and everything left in its namespace with it. If the
         API does not answer, dockerd gets the graceful stop, which stops the containers."""
+        if not self._processes:  # the reaper: what a killed run recorded, if still running
+            self._processes = _recorded(self.run_dir / RECORD)
         try:
-            if self._kill_containers():
-                self._kill_dockerd()
-            else:
-                engine.down(self.spec, timeout=20)
+            if self.alive() and not self._kill_containers():
+                self.shutdown(timeout=20)  # no API: a graceful stop stops the containers
+            for process in self._processes:
+                process.kill()
         finally:
+            for process in self._processes:
+                process.close()
+            if self._proc is not None:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    self._proc.wait(timeout=5)
             kill_netns_processes(self.name)  # kernels, graders: anything that joined it
             for hook in self.on_stop:  # before the namespace goes: the reaper keys on it
                 with contextlib.suppress(Exception):
                     hook()
             _unmount_under(self.spec.exec_root)
+            _unmount_under(self.run_dir)  # the grader's own view of a rootless engine's socket
             _unmount_under(self.home)  # overlay mounts, then the disk itself
+            with contextlib.suppress(OSError):
+                image = Path((self.run_dir / DISK_RECORD).read_text())
+                if image.parent == DISKS:
+                    image.unlink()
             subprocess.run(["ip", "netns", "delete", self.name], capture_output=True, check=False)
             for path in (self.home, self.run_dir):
                 shutil.rmtree(path, ignore_errors=True)
 
     def _kill_containers(self) -> bool:
         """SIGKILL every running container; False when the engine did not answer."""
-        if engine._our_pid(self.spec) is None:
-            return False
         try:
             with contextlib.closing(self.client(timeout=5)) as dc:
                 running = [c["Id"] for c in dc.api.containers(quiet=True)]
@@ -145,17 +191,6 @@ class PrivateEngine:
         except Exception:  # a dead or hung engine: the caller stops it gracefully  # noqa: BLE001
             return False
         return True
-
-    def _kill_dockerd(self) -> None:
-        pid = engine.running_pid(self.spec)
-        if pid is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-            with contextlib.suppress(TimeoutError):
-                wait_until(
-                    lambda: not engine._alive(pid), timeout=10, interval=0.01, what="dockerd to die"
-                )
-        self.spec.pidfile.unlink(missing_ok=True)
 
     def disk_full(self, *, margin_mb: int = 16) -> str | None:
         """Why the engine's disk counts as full (less than ``margin_mb`` free), or ``None``."""
@@ -171,11 +206,13 @@ class PrivateEngine:
 
     # use -----------------------------------------------------------------------------------
     def client(self, *, timeout: float = 120) -> docker.DockerClient:
-        return engine.client(self.spec, timeout=timeout)
+        spec = engine.EngineSpec(self.run_dir, host=self.docker_host)
+        return engine.client(spec, timeout=timeout)
 
     @property
     def docker_host(self) -> str:
-        return self.spec.base_url()
+        """Where the grader (root) talks to this engine: a path only root can reach."""
+        return self._host or self.spec.base_url()
 
     def env(self) -> dict[str, str]:
         """Environment for a process that should talk to this engine."""
@@ -240,6 +277,15 @@ def reap_leftovers(*, min_age: float = 120.0) -> list[str]:
     return removed
 
 
+def _recorded(path: Path) -> list[procs.Process]:
+    """The processes a (killed) run recorded in its root-only folder that still run."""
+    try:
+        lines = path.read_text().splitlines()
+    except OSError:
+        return []
+    return [p for p in map(procs.Process.from_record, lines) if p is not None]
+
+
 def kill_netns_processes(name: str, *, spare: frozenset[str] = frozenset()) -> None:
     """SIGKILL every process in network namespace ``name`` whose command is not in ``spare``."""
     done = subprocess.run(["ip", "netns", "pids", name], capture_output=True, text=True)
@@ -267,7 +313,8 @@ def _age(name: str) -> float:
 
 def _mount_disk(image: Path, at: Path, size_mb: int) -> None:
     """A sparse ext4 file system of ``size_mb`` at ``at`` (~20 ms; blocks used on write only)."""
-    with open(image, "wb") as fh:
+    image.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with open(os.open(image, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
         fh.truncate(size_mb * 1024 * 1024)
     _run(["mkfs.ext4", "-q", "-F", "-O", "^has_journal", "-m", "0", str(image)])
     at.mkdir(parents=True, exist_ok=True)

@@ -9,11 +9,14 @@ rootless engine cannot create cgroups on a cgroup v1 host, so its containers sta
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import os
+import stat
 from pathlib import Path
 
 from . import jail
+from .errors import CourseError
 from .grading.limits import ENGINE, Cgroup
 from .private_engine import PrivateEngine, _run
 
@@ -22,7 +25,14 @@ ROOTLESS_SCRIPT = Path("/usr/share/docker.io/contrib/dockerd-rootless.sh")
 
 class RootlessEngine(PrivateEngine):
     """``with RootlessEngine(user=jail.slot_user(0)) as pe: …`` — removed after, with every
-    process of that user."""
+    process of that user.
+
+    Everything the user (and so a submission) can write lies on the engine's disk
+    (``disk/``): the engine's runtime folder (socket, pid file, log), the data-root, the work
+    folder, the kernel's folder and ``$HOME``. The grader trusts none of it: it talks to the
+    engine through a bind mount of the socket it saw the engine create, in a root-only folder
+    (``docker_host``), and signals only the processes it started (:mod:`autograder.procs`).
+    """
 
     def __init__(
         self,
@@ -37,7 +47,7 @@ class RootlessEngine(PrivateEngine):
         super().__init__(name, template=template, disk_mb=disk_mb, start_timeout=start_timeout)
         self.user = user
         self.cgroup = cgroup
-        run = self.home / "run"  # XDG_RUNTIME_DIR: the socket, pid file and rootlesskit state
+        run = self.disk / "run"  # XDG_RUNTIME_DIR: the socket, pid file and rootlesskit state
         self.spec = dataclasses.replace(
             self.spec,
             state_dir=run,
@@ -45,8 +55,9 @@ class RootlessEngine(PrivateEngine):
             exec_root=run / "exec",
             # the userland proxy is how rootlesskit publishes ports: keep it
             extra_args=("--shutdown-timeout", "3"),
+            own_log=True,
         )
-        self.jail = jail.Jail(self.name, user, self.home)
+        self.jail = jail.Jail(self.name, user, self.home, user_home=self.disk / "home")
         self.on_stop.insert(0, self.jail.destroy)  # every process of the user, then the mounts
 
     @property
@@ -55,12 +66,22 @@ class RootlessEngine(PrivateEngine):
 
     @property
     def cwd(self) -> Path:
-        return self.home / "cwd"
+        return self.disk / "cwd"
+
+    @property
+    def inner_host(self) -> str:
+        """``DOCKER_HOST`` as the jailed kernel sees its engine."""
+        return str(self.spec.host)
 
     def _before_engine(self) -> None:
         uid, gid = self.user.uid, self.user.gid
-        os.chmod(self.home, 0o700)
-        for folder in (self.home, self.disk, self.spec.state_dir, self.work, self.cwd):
+        if self.disk != self.home:  # the user writes on its disk only
+            os.chown(self.home, 0, 0)
+            os.chmod(self.home, 0o711)
+        else:
+            os.chmod(self.home, 0o700)
+        user_dirs = (self.disk, self.spec.state_dir, self.work, self.cwd, self.jail.user_home)
+        for folder in user_dirs:
             folder.mkdir(parents=True, exist_ok=True)
             os.chown(folder, uid, gid)
         if self.spec.data_root and self.spec.data_root.exists():
@@ -73,13 +94,46 @@ class RootlessEngine(PrivateEngine):
             "XDG_RUNTIME_DIR": str(self.spec.state_dir),
             "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
         }
+        log = str(self.spec.logfile)  # opened by the user, inside the jail, on its disk
         command = self.jail.argv(
-            [str(ROOTLESS_SCRIPT)], cwd=self.home, env=env, netns=self.name, no_new_privs=False
+            ["sh", "-c", 'exec >>"$0" 2>&1 </dev/null; exec "$@"', log, str(ROOTLESS_SCRIPT)],
+            cwd=self.jail.user_home,
+            env=env,
+            netns=self.name,
+            no_new_privs=False,
         )  # newuidmap is set-uid: the engine may gain privileges, the kernel may not
-        self.spec = dataclasses.replace(
-            self.spec, command=tuple(command), preexec=self._join_cgroup if self.cgroup else None
-        )
+        self.spec = dataclasses.replace(self.spec, command=tuple(command), preexec=self._preexec)
 
-    def _join_cgroup(self) -> None:
-        assert self.cgroup is not None
-        self.cgroup.join(sub=ENGINE)
+    def _preexec(self) -> None:
+        jail.fresh_session_keyring()  # not the grader's: a key of its session must not leak
+        if self.cgroup is not None:
+            self.cgroup.join(sub=ENGINE)
+
+    def _after_engine(self) -> None:
+        """Bind the socket the engine just made (nothing of the submission has run yet) into
+        the grader's root-only folder: the grader talks to *this* engine for the whole lease,
+        whatever the submission later puts at the socket's path in its own folder."""
+        made = Path(str(self.spec.host).removeprefix("unix://"))
+        fd = os.open(made, os.O_PATH | os.O_NOFOLLOW | os.O_CLOEXEC)
+        try:
+            st = os.fstat(fd)
+            if not (stat.S_ISSOCK(st.st_mode) and self.user.owns(st.st_uid)):
+                raise CourseError(f"{made} is not the socket the rootless engine made")
+            target = self.run_dir / "docker.sock"
+            target.touch(mode=0o600)
+            bind_mount(f"/proc/self/fd/{fd}", target)
+        finally:
+            os.close(fd)
+        self._host = f"unix://{target}"
+
+
+MS_BIND = 4096
+
+
+def bind_mount(source: str, target: Path) -> None:
+    """``mount --bind SOURCE TARGET`` as one system call (``/proc/self/fd/N`` stays this
+    process's file: no path is looked up again)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.mount(source.encode(), str(target).encode(), None, MS_BIND, None) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"bind mount of {source} on {target} failed: {os.strerror(err)}")

@@ -20,7 +20,7 @@ import tarfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Literal
 
 from .errors import CourseError
 
@@ -61,18 +61,25 @@ class SavedArchive:
         return next((image for image in self.images if tag in image.repo_tags), None)
 
 
-def read_archive(path: str | Path, *, verify: bool = True) -> SavedArchive:
-    """Parse ``path``; with ``verify`` also hash the config and every layer against the config.
+def read_archive(
+    source: str | Path | BinaryIO, *, verify: bool = True, name: str | None = None
+) -> SavedArchive:
+    """Parse ``source`` (a path, or a file opened for reading, called ``name`` in messages);
+    with ``verify`` also hash the config and every layer against the config.
 
     Raises :class:`ArchiveError` (with the file's name and what is wrong) for anything that
     ``docker load`` would reject or load only partly: not a tar, truncated, missing members,
     digests that do not match.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise ArchiveError(f"{path}: no such file.")
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        if not path.is_file():
+            raise ArchiveError(f"{path}: no such file.")
+        with open(path, "rb") as fh:
+            return read_archive(fh, verify=verify, name=str(path))
+    path = Path(name or getattr(source, "name", "archive"))
     try:
-        with tarfile.open(path, mode="r:*") as tar:
+        with tarfile.open(fileobj=source, mode="r:*") as tar:
             return _read(tar, path, verify)
     except ArchiveError:
         raise

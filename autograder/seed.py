@@ -62,7 +62,7 @@ def template(tar: Path, *, base: Path = DATA_BASE, user: SlotUser | None = None)
     try:
         with PrivateEngine() if user is None else RootlessEngine(user=user) as pe:
             seed(pe.client(), tar)
-            engine.down(pe.spec, timeout=30)  # stopped cleanly: its databases are consistent
+            pe.shutdown(timeout=30)  # stopped cleanly: its databases are consistent
             subprocess.run(
                 ["cp", "-a", "--reflink=auto", str(pe.spec.data_root), str(staging)], check=True
             )

@@ -47,3 +47,17 @@ def test_a_relative_path_is_the_kernels(jailed: Path) -> None:
     failures = _failures("mine.tar")
     assert failures and "밖의 파일" not in failures[0], failures  # judged, as a bad tar
     assert "mine.tar" in failures[0], failures
+
+
+def test_hostfile_through_a_symlink_shows_no_secret(jailed: Path, tmp_path: Path) -> None:
+    """The check of section 05 (a bind mount's file): a link to a root-only file is refused,
+    and the file's content appears in no message."""
+    secret = tmp_path / "root-only.txt"
+    secret.write_text("CANARY-05")
+    (jailed / "work" / "out.txt").symlink_to(secret)
+    source = 'require(HostFile(out_path, "hello from bind-demo"))'
+    result = audit.audit_cell(
+        source, {}, True, "check-bind", None, {"out_path": str(jailed / "work" / "out.txt")}
+    )
+    assert result.failures and "밖의 파일" in result.failures[0], result
+    assert "CANARY" not in json.dumps(result.failures, ensure_ascii=False), result.failures

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import docker
 
 from .. import savetar
 from .base import Check, CheckResult, fail, join, ok, short_id
+from .hostpath import HostPath
 from .images import _missing, get_image
 
 _ZERO_TIME = "0001-01-01T00:00:00Z"
@@ -26,10 +27,9 @@ class SavedTar(Check):
     config digest in the classic store, by the manifest digest in the containerd store).
     """
 
-    path: str
+    path: HostPath
     ref: str
     same_as_engine: bool = True
-    host_paths = ("path",)
 
     @property
     def title(self) -> str:
@@ -37,7 +37,11 @@ class SavedTar(Check):
 
     def run(self, dc: docker.DockerClient) -> CheckResult:
         try:
-            archive = savetar.read_archive(self.path)
+            with self.path.open() as fh:
+                archive = savetar.read_archive(fh, name=str(self.path))
+        except FileNotFoundError:
+            return fail(self.title, "온전한 docker save tar", f"{self.path}: 파일이 없음",
+                        f"`docker save -o {self.path} {self.ref}` 로 저장하세요.")  # fmt: skip
         except savetar.ArchiveError as exc:
             return fail(
                 self.title,
@@ -137,8 +141,7 @@ class LoadedFromTar(Check):
     """
 
     ref: str
-    path: str
-    host_paths = ("path",)
+    path: HostPath
 
     @property
     def title(self) -> str:
@@ -149,7 +152,11 @@ class LoadedFromTar(Check):
         if image is None:
             return _missing(self.title, self.ref)
         try:
-            saved = savetar.read_archive(self.path, verify=False).find(self.ref)
+            with self.path.open() as fh:  # one file for both: its bytes and its mtime
+                saved = savetar.read_archive(fh, verify=False, name=str(self.path)).find(self.ref)
+                mtime = os.fstat(fh.fileno()).st_mtime
+        except FileNotFoundError:
+            return fail(self.title, "온전한 docker save tar", f"{self.path}: 파일이 없음")
         except savetar.ArchiveError as exc:
             return fail(self.title, "온전한 docker save tar", exc.message)
         if saved is None:
@@ -162,7 +169,7 @@ class LoadedFromTar(Check):
                 "tar 를 만든 뒤 이미지를 바꾸지 않았는지 확인하세요.",
             )
         tagged = _parse_time((image.attrs.get("Metadata") or {}).get("LastTagTime") or _ZERO_TIME)
-        written = datetime.fromtimestamp(Path(self.path).stat().st_mtime, tz=UTC)
+        written = datetime.fromtimestamp(mtime, tz=UTC)
         if tagged is not None and tagged < written:
             return fail(
                 self.title,

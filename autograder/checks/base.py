@@ -13,13 +13,13 @@ import html
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import ClassVar
 
 import docker
 import docker.errors
 import requests
 
 from ..errors import CourseError
+from .hostpath import HostPath, OutsideError, host_path_fields
 
 
 @dataclass(frozen=True)
@@ -66,8 +66,13 @@ class Check:
     """Base of every check. Subclasses set ``title`` and implement ``run``."""
 
     hint: str = field(default="", kw_only=True)
-    # fields that name files on the machine that runs the check (the grader confines them)
-    host_paths: ClassVar[tuple[str, ...]] = ()
+
+    def __post_init__(self) -> None:
+        # a field annotated HostPath can only be read safely (see hostpath.py)
+        for name in host_path_fields(type(self)):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, HostPath):
+                object.__setattr__(self, name, HostPath(value))
 
     @property
     def title(self) -> str:  # pragma: no cover - every subclass overrides
@@ -81,6 +86,8 @@ class Check:
             result = self.run(dc or client())
         except CourseError as exc:
             return fail(self.title, "Docker 엔진에 연결", exc.message, exc.fix or "")
+        except OutsideError as exc:
+            return fail(self.title, "제출물의 폴더 안의 파일", f"{exc}: 밖의 파일")
         except (docker.errors.DockerException, requests.RequestException, OSError) as exc:
             text = getattr(exc, "explanation", None) or str(exc)
             return fail(

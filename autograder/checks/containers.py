@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import docker
 import docker.errors
 
 from .base import Check, CheckResult, fail, join, ok, short_id
+from .hostpath import HostPath
 from .images import _preview, get_image, read_from_container
 
 DIFF_KINDS = {0: "C", 1: "A", 2: "D"}
@@ -223,10 +223,9 @@ class FileInContainer(Check):
 class CopiedFromContainer(Check):
     """The host file ``host_path`` has the same bytes as ``path`` in container ``name``."""
 
-    host_path: str
+    host_path: HostPath
     name: str
     path: str
-    host_paths = ("host_path",)
 
     @property
     def title(self) -> str:
@@ -239,15 +238,15 @@ class CopiedFromContainer(Check):
         inside = read_from_container(container, self.path)
         if inside is None:
             return fail(self.title, f"컨테이너 안의 {self.path}", "파일이 없음")
-        host = Path(self.host_path)
-        if not host.is_file():
+        if not self.host_path.exists():
             return fail(
                 self.title,
                 "호스트에 복사한 파일",
                 "파일이 없음",
                 f"`docker cp {self.name}:{self.path} 호스트경로` 로 꺼내세요.",
             )
-        copied = host.read_bytes()
+        with self.host_path.open() as fh:
+            copied = fh.read(len(inside) + 1)  # longer is different: no need to read it all
         if copied != inside:
             return fail(
                 self.title,

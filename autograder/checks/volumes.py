@@ -15,6 +15,7 @@ from ..images import COURSE_IMAGES
 from ..waiting import wait_until
 from .base import Check, CheckResult, fail, join, ok
 from .containers import _missing, get_container
+from .hostpath import HostPath
 from .images import _preview
 
 READER_IMAGE = COURSE_IMAGES[1].ref  # busybox
@@ -111,7 +112,7 @@ class VolumeFile(Check):
 class HostFile(Check):
     """A host file (e.g. written by a container through a bind mount) has this content."""
 
-    path: str
+    path: HostPath
     content: str
 
     @property
@@ -119,15 +120,14 @@ class HostFile(Check):
         return f"호스트 파일 {self.path} 내용이 {self.content!r}"
 
     def run(self, dc: docker.DockerClient) -> CheckResult:
-        file = Path(self.path)
-        if not file.is_file():
+        if not self.path.exists():
             return fail(
                 self.title,
                 "파일이 있음",
                 "파일이 없음",
                 "바인드 마운트는 `-v $(pwd)/폴더:/경로` 처럼 절대 경로로 씁니다.",
             )
-        text = file.read_text(errors="replace")
+        text = self.path.read_bytes(limit=1 << 20).decode(errors="replace")
         if text.strip() != self.content.strip():
             return fail(self.title, repr(self.content), repr(_preview(text)))
         return ok(self.title)
@@ -163,6 +163,7 @@ class MountedAt(Check):
     destination: str | None = None
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         if (self.volume is None) == (self.host_path is None):
             raise ValueError("MountedAt needs exactly one of volume= or host_path=")
 

@@ -34,10 +34,8 @@ from __future__ import annotations
 import ast
 import builtins
 import contextlib
-import dataclasses
 import io
 import json
-import os
 import re
 import time
 from dataclasses import asdict, dataclass, field
@@ -52,9 +50,8 @@ from nbgrader.preprocessors import Execute
 from traitlets import Unicode
 
 from .. import checks, course
-from ..checks.base import CheckResult, fail
+from ..checks.base import fail
 from .calls import CHECK_NAMES, check_calls
-from .kernel_jail import ENV as JAIL_ENV
 
 #: checks of the student's values, audited with the values read from the kernel
 VALUE_CHECKS = {"Answer", "Computed"}
@@ -234,8 +231,7 @@ def audit_cell(
                 compile(ast.Expression(call), "<audit>", "eval"),
                 {"__builtins__": {}, **env, **values},
             )
-            confined = _confined(check)
-            outcome = confined if isinstance(confined, CheckResult) else confined(dc)
+            outcome = check(dc)  # student-named files: HostPath opens them beneath the jail
         except NameError:  # uses something the audit does not have: left to the kernel
             result.skipped += 1
             continue
@@ -245,25 +241,6 @@ def audit_cell(
         if not outcome.passed:
             result.failures.append(outcome.message)
     return result
-
-
-def _confined(check: checks.Check) -> checks.Check | CheckResult:
-    """The check with its host paths as the jailed kernel meant them, or a failure when one
-    leads outside the jail's home (this process is root: a student's ``tar_path`` may name
-    the gradebook or a symlink to it)."""
-    spec = os.environ.get(JAIL_ENV)
-    if not spec or not check.host_paths:
-        return check
-    where = json.loads(spec)
-    home, cwd = where["home"], where["cwd"]
-    fixed = {}
-    for name in check.host_paths:
-        real = os.path.realpath(os.path.join(cwd, str(getattr(check, name))))
-        if not (real == home or real.startswith(home + os.sep)):
-            seen = f"{getattr(check, name)}: 밖의 파일"
-            return fail(check.title, "제출물의 폴더 안의 파일", seen)
-        fixed[name] = real
-    return dataclasses.replace(check, **fixed)
 
 
 class AuditedExecute(Execute):

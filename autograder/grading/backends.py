@@ -130,7 +130,7 @@ class PrivateBackend(_Backend):
             pe.name,
             list(self.warnings),
             cgroup,
-            lambda: engine.running_pid(pe.spec) is not None,
+            pe.alive,
             pe.disk_full,
             **self._lease_extras(pe),
         )
@@ -221,7 +221,10 @@ class RootlessBackend(PrivateBackend):
 
     def _lease_extras(self, pe: PrivateEngine) -> dict:
         assert isinstance(pe, RootlessEngine)
-        return {"work": pe.work, "jail": kernel_jail.spec_env(pe.jail, pe.cwd)}
+        jailed = kernel_jail.spec_env(
+            pe.jail, pe.cwd, docker_host=pe.inner_host, run=pe.spec.state_dir
+        )
+        return {"work": pe.work, "jail": jailed}
 
     def _stop_engine(self, pe: PrivateEngine) -> None:
         try:

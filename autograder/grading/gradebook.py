@@ -18,6 +18,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import SaveAutoGrades
 from sqlalchemy.exc import SAWarning
 
+from . import submission
 from .crash import crashpoint
 from .worker import Outcome
 
@@ -88,8 +89,11 @@ def merge(course: Path, outcome: Outcome, lock: threading.Lock) -> None:
 
 def _timestamp(course: Path, student: str, assignment: str):
     stamp = course / "submitted" / student / assignment / "timestamp.txt"
-    if stamp.is_file():
-        text = stamp.read_text().strip()
+    try:  # a regular file, never through a link, and small
+        text = submission.read_bytes(stamp, limit=4096).decode(errors="replace").strip()
+    except OSError:
+        text = ""
+    if text:
         for fmt in ("%Y-%m-%d %H:%M:%S.%f %Z", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S"):
             try:
                 return dt.datetime.strptime(text.replace(" UTC", ""), fmt.replace(" %Z", ""))

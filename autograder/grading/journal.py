@@ -16,6 +16,7 @@ import os
 import time
 from pathlib import Path
 
+from . import submission
 from .crash import CRASH_ENV, crashpoint
 from .worker import Job, Outcome
 
@@ -27,13 +28,16 @@ class Journal:
 
     def fingerprint(self, job: Job) -> str:
         """Hash of the submitted files (names and bytes): a resubmission is graded again."""
-        folder = self.course / "submitted" / job.student / job.assignment
+        listing = submission.scan(self.course, job.student, job.assignment)
         digest = hashlib.sha256()
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            if "work" in path.relative_to(folder).parts or path.suffix == ".tar":
-                continue  # nbgrader's ignore list: never graded, never copied
-            digest.update(str(path.relative_to(folder)).encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        for rel in listing.files:  # regular files only, never through a link
+            digest.update(str(rel).encode() + b"\0")
+            try:
+                digest.update(hashlib.sha256(submission.read_bytes(listing.folder / rel)).digest())
+            except OSError as exc:
+                digest.update(f"unreadable: {exc}".encode())
+        for why in listing.refused:
+            digest.update(why.encode() + b"\0")
         return digest.hexdigest()
 
     def done(self) -> dict[tuple[str, str], dict]:

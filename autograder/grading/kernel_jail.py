@@ -19,24 +19,33 @@ import shutil
 import sys
 from pathlib import Path
 
-from ..jail import Jail, SlotUser
+from ..jail import Jail, SlotUser, fresh_session_keyring
 
 ENV = "DOCKER_COURSE_JAIL"  # this module imports little: it runs once per kernel start
 # what a kernel keeps of nbgrader's environment (no tokens or paths of the grader's)
 KEEP = ("DOCKER_HOST", "DOCKER_COURSE_", "LANG", "LC_", "TZ", "PATH", "JPY_", "PYTHONHASHSEED")
 
 
-def spec_env(jail: Jail, cwd: Path) -> str:
-    """The value of ``DOCKER_COURSE_JAIL`` for kernels of this jail."""
+def spec_env(jail: Jail, cwd: Path, *, docker_host: str, run: Path) -> str:
+    """The value of ``DOCKER_COURSE_JAIL`` for kernels of this jail: who and where they run,
+    the engine as they see it (``docker_host``), their runtime folder ``run``."""
     u = jail.user
     return json.dumps(
         {
             "name": jail.name,
             "user": [u.name, u.uid, u.gid, u.subid_start],
             "home": str(jail.home),
+            "user_home": str(jail.user_home),
             "cwd": str(cwd),
+            "run": str(run),
+            "docker_host": docker_host,
         }
     )
+
+
+#: the kernel's stdout and stderr go to a file the *user* opens, inside the jail, on its disk
+#: (not nbgrader's log: a kernel must not write into a file of root's, past its disk limit)
+REDIRECT = 'exec >>"$0" 2>&1 </dev/null; exec "$@"'
 
 
 def main(argv: list[str]) -> None:
@@ -44,18 +53,34 @@ def main(argv: list[str]) -> None:
     assert sep == "--" and cmd, "usage: kernel_jail CONNECTION_FILE -- KERNEL COMMAND"
     spec = json.loads(os.environ[ENV])
     user = SlotUser(*spec["user"])
-    home = Path(spec["home"])
-    jail = Jail(spec["name"], user, home)
-    copy = home / "run" / f"kernel-{secrets.token_hex(6)}.json"
-    shutil.copyfile(connection, copy)
-    os.chown(copy, user.uid, user.gid)
-    os.chmod(copy, 0o600)
+    home, run = Path(spec["home"]), Path(spec["run"])
+    jail = Jail(spec["name"], user, home, user_home=Path(spec["user_home"]))
+    copy = run / f"kernel-{secrets.token_hex(6)}.json"
+    # a new file in a folder the user can write: never through a link, never an existing file
+    fd = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    with open(connection, "rb") as src, os.fdopen(fd, "wb") as dst:
+        shutil.copyfileobj(src, dst)
+        os.fchown(dst.fileno(), user.uid, user.gid)
     cmd = [arg.replace(connection, str(copy)) for arg in cmd]
     env = {k: v for k, v in os.environ.items() if k.startswith(KEEP)}
-    env["IPYTHONDIR"] = str(home / ".ipython")
-    env["XDG_RUNTIME_DIR"] = str(home / "run")
-    jailed = jail.argv(cmd, cwd=Path(spec["cwd"]), env=env)
+    env["DOCKER_HOST"] = spec["docker_host"]  # its engine as the jail sees it, not the grader's
+    env["IPYTHONDIR"] = str(Path(spec["user_home"]) / ".ipython")
+    env["XDG_RUNTIME_DIR"] = str(run)
+    log = str(run / "kernel.log")
+    jailed = jail.argv(["sh", "-c", REDIRECT, log, *cmd], cwd=Path(spec["cwd"]), env=env)
+    _leave_the_grader_behind()
     os.execvp(jailed[0], jailed)
+
+
+def _leave_the_grader_behind() -> None:
+    """Nothing of nbgrader's crosses: stdin, stdout and stderr become /dev/null (the jailed
+    shell points them at its own log), every other descriptor is closed, and the kernel gets
+    a session keyring of its own."""
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.closerange(3, os.sysconf("SC_OPEN_MAX"))  # `null` too, if it was not 0, 1 or 2
+    fresh_session_keyring()
 
 
 if __name__ == "__main__":

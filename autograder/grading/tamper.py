@@ -14,18 +14,19 @@ from pathlib import Path
 CHECKED_TAGS = {"skip-execution", "raises-exception"}
 
 
-def changes(released: Path, submitted: Path) -> list[str]:
-    """Readable changes to the released notebook's protected cells ([] if none or unreadable)."""
+def changes(released: Path, submitted: bytes) -> list[str]:
+    """Readable changes to the released notebook's protected cells ([] if none or unreadable);
+    ``submitted`` is the handed-in file's content (any JSON at all)."""
     try:
         given = _protected(json.loads(released.read_text(encoding="utf-8")))
-        handed = json.loads(submitted.read_text(encoding="utf-8"))
+        handed = json.loads(submitted.decode("utf-8"))
         cells = [c for c in handed.get("cells", []) if isinstance(c, dict)]
     except (OSError, ValueError, AttributeError):
         return []  # an unreadable submission gets its own reason from nbgrader
     by_id: dict[str, list[dict]] = {}
     for cell in cells:
         grade_id = _meta(cell).get("grade_id")
-        if grade_id:
+        if isinstance(grade_id, str) and grade_id:
             by_id.setdefault(grade_id, []).append(cell)
     found: Counter[str] = Counter()
     for grade_id, original in given.items():
@@ -42,8 +43,8 @@ def changes(released: Path, submitted: Path) -> list[str]:
             found[f"edited {grade_id}"] += 1
         if _meta(cell) != _meta(original):
             found[f"changed the nbgrader metadata of {grade_id}"] += 1
-        tags = set(cell.get("metadata", {}).get("tags", [])) & CHECKED_TAGS
-        if tags - set(original.get("metadata", {}).get("tags", [])):
+        tags = _tags(cell) & CHECKED_TAGS
+        if tags - _tags(original):
             found[f"tagged {grade_id} {', '.join(sorted(tags))}"] += 1
     return list(found)
 
@@ -57,8 +58,16 @@ def _protected(nb: dict) -> dict[str, dict]:
 
 
 def _meta(cell: dict) -> dict:
+    """The cell's nbgrader metadata, or {} when a submission put anything else there."""
     meta = cell.get("metadata", {})
-    return meta.get("nbgrader", {}) if isinstance(meta, dict) else {}
+    found = meta.get("nbgrader", {}) if isinstance(meta, dict) else {}
+    return found if isinstance(found, dict) else {}
+
+
+def _tags(cell: dict) -> set[str]:
+    meta = cell.get("metadata", {})
+    tags = meta.get("tags", []) if isinstance(meta, dict) else []
+    return {t for t in tags if isinstance(t, str)} if isinstance(tags, list) else set()
 
 
 def _text(cell: dict) -> str:

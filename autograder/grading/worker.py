@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
 import threading
 import time
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import nbgrader_cli
-from . import launcher, tamper
+from . import launcher, submission, tamper
 from .backends import Lease
 from .crash import crashpoint
 
@@ -69,18 +70,16 @@ class Outcome:
         return self.scratch / "autograded" / self.job.student / self.job.assignment
 
 
-def prepare_scratch(course: Path, job: Job, scratch: Path, lock: threading.Lock) -> Path:
-    """A course folder with just this submission, its source and a copy of the gradebook."""
+def prepare_scratch(
+    course: Path, job: Job, scratch: Path, lock: threading.Lock, listing: submission.Listing
+) -> Path:
+    """A course folder with just this submission (its regular files), its source and a copy
+    of the gradebook."""
     if scratch.exists():
         shutil.rmtree(scratch)
     (scratch / "submitted" / job.student).mkdir(parents=True)
     shutil.copytree(course / "source" / job.assignment, scratch / "source" / job.assignment)
-    shutil.copytree(
-        course / "submitted" / job.student / job.assignment,
-        scratch / "submitted" / job.student / job.assignment,
-        symlinks=True,
-        ignore=shutil.ignore_patterns("work", "*.tar"),
-    )
+    submission.copy(listing, scratch / "submitted" / job.student / job.assignment)
     with lock:  # the coordinator writes the gradebook; copy a consistent file
         shutil.copy(course / "gradebook.db", scratch / "gradebook.db")
     source = next((scratch / "source" / job.assignment).glob("*.ipynb"))
@@ -100,19 +99,37 @@ def grade_one(
     lock: threading.Lock,
 ) -> Outcome:
     started = time.monotonic()
-    prepare_scratch(course, job, scratch, lock)
+    try:
+        return _grade_one(course, job, scratch, lease_factory, time_limit, lock, started)
+    except Exception as exc:  # one submission's file must not stop the run  # noqa: BLE001
+        problem = f"grading this submission failed: {type(exc).__name__}: {exc}"[:400]
+        return Outcome(job, "failed", "-", time.monotonic() - started, scratch, [problem])
+
+
+def _grade_one(
+    course: Path,
+    job: Job,
+    scratch: Path,
+    lease_factory: Callable[[], AbstractContextManager[Lease]],
+    time_limit: float,
+    lock: threading.Lock,
+    started: float,
+) -> Outcome:
+    listing = submission.scan(course, job.student, job.assignment)
+    prepare_scratch(course, job, scratch, lock, listing)
     wanted = sorted(p.name for p in (course / "source" / job.assignment).glob("*.ipynb"))
-    folder = scratch / "submitted" / job.student / job.assignment
-    absent = [name for name in wanted if not (folder / name).is_file()]
+    absent = [name for name in wanted if not listing.has(name)]
     if absent:
-        seen = sorted(p.name for p in folder.iterdir()) or ["nothing"]
+        seen = sorted({f.parts[0] for f in listing.files}) or ["nothing"]
         problem = f"missing notebook {', '.join(absent)} (submitted: {', '.join(seen)})"
-        return Outcome(job, "missing", "-", time.monotonic() - started, scratch, [problem])
+        status = "failed" if listing.refused else "missing"
+        elapsed = time.monotonic() - started
+        return Outcome(job, status, "-", elapsed, scratch, [*listing.refused, problem])
     log = scratch / "autograde.log"
     status, problems, backend = "failed", [], "?"
     for attempt in (1, 2):  # an engine that dies under a submission gets one more chance
         if attempt == 2:
-            prepare_scratch(course, job, scratch, lock)
+            prepare_scratch(course, job, scratch, lock, listing)
         try:
             with lease_factory() as lease:
                 backend = lease.backend
@@ -132,7 +149,7 @@ def grade_one(
         problems.append(f"stopped after the {time_limit:g} s limit for one submission")
     elif status == "failed" and not problems:
         problems.append("nbgrader autograde failed: " + _tail(log))
-    problems += _tampering(course, job)
+    problems += listing.refused + _tampering(course, job, listing)
     audits = []
     with contextlib.suppress(OSError, ValueError):
         audits = json.loads((scratch / "audit.json").read_text())
@@ -175,11 +192,16 @@ def _run_autograde(
     return ("graded" if done.code == 0 and notebooks else "failed"), []
 
 
-def _tampering(course: Path, job: Job) -> list[str]:
+def _tampering(course: Path, job: Job, listing: submission.Listing) -> list[str]:
     found = []
     for released in sorted((course / "release" / job.assignment).glob("*.ipynb")):
-        submitted = course / "submitted" / job.student / job.assignment / released.name
-        changed = tamper.changes(released, submitted)
+        if not listing.has(released.name):
+            continue
+        try:
+            handed = submission.read_bytes(listing.folder / released.name)
+            changed = tamper.changes(released, handed)
+        except Exception as exc:  # a report line, never a reason to stop  # noqa: BLE001
+            changed = [f"could not compare ({type(exc).__name__})"]
         if changed:
             found.append(
                 f"{released.name}: protected cells changed (restored): " + "; ".join(changed)
@@ -187,9 +209,12 @@ def _tampering(course: Path, job: Job) -> list[str]:
     return found
 
 
-def _tail(log: Path, lines: int = 3) -> str:
+def _tail(log: Path, lines: int = 3, *, window: int = 64 * 1024) -> str:
+    """The last error lines of a log of any size (only its last ``window`` bytes are read)."""
     try:
-        text = log.read_text(errors="replace").strip().splitlines()
+        with open(log, "rb") as fh:
+            fh.seek(max(0, fh.seek(0, os.SEEK_END) - window))
+            text = fh.read(window).decode(errors="replace").strip().splitlines()
     except OSError:
         return "(no log)"
     errors = [t for t in text if "ERROR" in t or "Error" in t] or text
