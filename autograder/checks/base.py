@@ -87,7 +87,12 @@ class Check:
         except CourseError as exc:
             return fail(self.title, "Docker 엔진에 연결", exc.message, exc.fix or "")
         except OutsideError as exc:
-            return fail(self.title, "제출물의 폴더 안의 파일", f"{exc}: 밖의 파일")
+            return fail(
+                self.title,
+                "제출물의 폴더 안의 파일",
+                f"{exc}: 밖의 파일 (링크나 .. 로 폴더를 벗어남)",
+                "링크가 아니라 파일 자체를 그 경로에 두세요.",
+            )
         except (docker.errors.DockerException, requests.RequestException, OSError) as exc:
             text = getattr(exc, "explanation", None) or str(exc)
             return fail(

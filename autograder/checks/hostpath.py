@@ -29,7 +29,8 @@ MAX_READ = 256 * 1024 * 1024  # bytes read into memory by read_bytes()
 
 
 class OutsideError(OSError):
-    """The path leads outside the submission's folder (by name, ``..`` or a link)."""
+    """The path leads outside the submission's folder (by name, ``..`` or a link);
+    ``str()`` is the path as the student wrote it."""
 
 
 class HostPath:
@@ -70,8 +71,8 @@ class HostPath:
             home, cwd = jail
             try:
                 fd = beneath.open_regular(home, beneath.relative_to(home, self.text, cwd))
-            except beneath.Outside as exc:
-                raise OutsideError(str(exc)) from None
+            except beneath.Outside:
+                raise OutsideError(self.text) from None
         return os.fdopen(fd, "rb")
 
     def exists(self) -> bool:

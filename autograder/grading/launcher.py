@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import io
 import multiprocessing
 import os
 import signal
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +27,7 @@ from .crash import crashpoint
 from .limits import ENGINE, Cgroup
 
 CLONE_NEWNET = 0x40000000
+LOG_CAP = 16 * 1024 * 1024  # characters of nbgrader's log per submission
 PR_SET_PDEATHSIG = 1
 PRELOAD = [
     "autograder",
@@ -114,6 +117,9 @@ def _child(
     os.dup2(out, 1)
     os.dup2(out, 2)
     os.close(out)
+    # nbgrader logs a failing cell's whole traceback, which a submission sizes: capped
+    fd1 = open(1, "w", closefd=False)  # noqa: SIM115 - the fork's stdout until it exits
+    sys.stdout = sys.stderr = CappedLog(fd1, LOG_CAP)
     if netns:
         _enter_netns(netns)
     os.environ.clear()
@@ -125,6 +131,34 @@ def _child(
 
     kernel_manager.on_started = kernel_up.set
     NbGraderApp.launch_instance(argv=args)
+
+
+class CappedLog(io.TextIOBase):
+    """A text stream that writes its first ``cap`` characters and then one line saying that
+    the rest was left out (a log on the host's disk, sized by what a submission prints)."""
+
+    def __init__(self, stream: io.TextIOBase, cap: int) -> None:
+        self._stream = stream
+        self._left = cap
+        self._cap = cap
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if self._left > 0:
+            part = text[: self._left]
+            self._stream.write(part)
+            self._left -= len(part)
+            if self._left <= 0:
+                self._stream.write(
+                    f"\n[log capped at {self._cap} characters: the rest is left out]\n"
+                )
+            self._stream.flush()
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
 
 
 def _enter_netns(name: str) -> None:

@@ -22,7 +22,7 @@ AUDIT_CONFIG = """
 
 # --- added by docker-course grade: audit every grade cell from outside the kernel ---
 from autograder.grading.audit import AuditedExecute
-from autograder.grading.sanitize import DropOrphanIds
+from autograder.grading.sanitize import DropBadMetadata, DropOrphanIds
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import (
     AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds, IgnorePattern,
@@ -30,8 +30,8 @@ from nbgrader.preprocessors import (
 )
 
 c.Autograde.sanitize_preprocessors = [
-    ClearOutput, DeduplicateIds, DropOrphanIds, OverwriteKernelspec, OverwriteCells,
-    CheckCellMetadata,
+    ClearOutput, DropBadMetadata, DeduplicateIds, DropOrphanIds, OverwriteKernelspec,
+    OverwriteCells, CheckCellMetadata,
 ]
 
 c.Autograde.autograde_preprocessors = [
