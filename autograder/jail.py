@@ -139,6 +139,7 @@ def claim_slot() -> Slot:
         try:
             user = slot_user(n)
             kill_user_processes(user)
+            clear_user_keyrings(user)  # a killed run's leases could not
         except BaseException:
             os.close(fd)
             raise

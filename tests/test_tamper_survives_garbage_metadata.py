@@ -34,3 +34,15 @@ def test_not_json_is_left_to_nbgrader(tmp_path: Path) -> None:
     released = tmp_path / "released.ipynb"
     released.write_text(json.dumps(RELEASED))
     assert tamper.changes(released, b"\xff not json") == []
+
+
+def test_answering_a_manually_graded_cell_is_not_tampering(tmp_path: Path) -> None:
+    meta = {"grade": True, "solution": True, "grade_id": "why-commit", "locked": False}
+    released = tmp_path / "released.ipynb"
+    cell = {"cell_type": "markdown", "source": "YOUR ANSWER HERE", "metadata": {"nbgrader": meta}}
+    released.write_text(json.dumps({"cells": [cell]}))
+    answered = {**cell, "source": "커밋하면 쓰기 레이어가 새 이미지 레이어가 됩니다."}
+    assert tamper.changes(released, json.dumps({"cells": [answered]}).encode()) == []
+    retyped = {**answered, "cell_type": "code"}
+    seen = tamper.changes(released, json.dumps({"cells": [retyped]}).encode())
+    assert seen == ["retyped why-commit to code"], seen

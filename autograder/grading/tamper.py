@@ -39,8 +39,8 @@ def changes(released: Path, submitted: bytes) -> list[str]:
         cell = copies[-1]
         if cell.get("cell_type") != original.get("cell_type"):
             found[f"retyped {grade_id} to {cell.get('cell_type')}"] += 1
-        elif _text(cell) != _text(original):
-            found[f"edited {grade_id}"] += 1
+        elif _text(cell) != _text(original) and not _meta(original).get("solution"):
+            found[f"edited {grade_id}"] += 1  # (an answer cell is there to be written in)
         if _meta(cell) != _meta(original):
             found[f"changed the nbgrader metadata of {grade_id}"] += 1
         tags = _tags(cell) & CHECKED_TAGS
