@@ -37,6 +37,7 @@ SYSTEM_DIRS = ("usr", "etc")
 MERGED_DIRS = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
 ROOT_SUFFIX = ".root"  # NS_DIR/<jail>.root: the folder its root is built in
 IPC_SUFFIX = ".ipc"  # NS_DIR/<jail>.ipc: its IPC namespace
+PID_SUFFIX = ".pidns"  # NS_DIR/<jail>.pidns: its pid namespace
 # Every lease's cgroup is a folder in /sys/fs/cgroup/<controller>/dcourse/ (see limits.py): in
 # a jail that folder is an empty read-only tmpfs holding only the jail's own cgroup, bound in.
 # (sysfs itself cannot be covered: a rootless engine mounts sysfs in its containers, which the
@@ -181,6 +182,8 @@ class Jail:
         self.user_home = user_home or home  # $HOME of its processes (inside ``home``)
         self.nsfile = NS_DIR / name
         self.ipcfile = NS_DIR / f"{name}{IPC_SUFFIX}"  # SysV IPC and POSIX queues of its own
+        self.pidfile = NS_DIR / f"{name}{PID_SUFFIX}"  # its pid namespace (see _start_init)
+        self._init: subprocess.Popen | None = None
         self.readonly = tuple(Path(p) for p in readonly) + runtime_paths()
 
     def __enter__(self) -> Jail:
@@ -207,6 +210,30 @@ class Jail:
         )  # fmt: skip
         if done.returncode != 0:
             raise CourseError(f"could not build the grading jail: {done.stderr.strip()[-600:]}")
+        self._start_init()
+
+    def _start_init(self) -> None:
+        """A pid namespace for everything the jail runs, with a tiny init as its pid 1 (root,
+        in the jail): when the init dies, the kernel kills every process in the namespace, so
+        nothing of a lease outlives it (a double fork, a process whose main thread ended)
+        also where no cgroup can. The init mounts the jail's /proc (of this namespace)."""
+        self.pidfile.touch()
+        self._init = subprocess.Popen(
+            ["nsenter", f"--mount={self.nsfile}", f"--ipc={self.ipcfile}", "--",
+             "unshare", "--pid", "--fork", "--kill-child", "--",
+             sys.executable, "-I", "-S", "-c", INIT],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            cwd="/", start_new_session=True,
+        )  # fmt: skip
+        assert self._init.stdout is not None
+        if self._init.stdout.readline() != b"ready\n":
+            self._init.kill()
+            why = self._init.communicate(timeout=10)[1].decode(errors="replace").strip()
+            raise CourseError(f"the grading jail's init did not start: {why[-400:]}")
+        from . import procs
+
+        init = next(procs.descendants(self._init.pid))[0]  # unshare's child: pid 1 inside
+        _bind(f"/proc/{init}/ns/pid", self.pidfile)
 
     def _build_script(self, root: Path) -> str:
         q = shlex.quote
@@ -223,6 +250,7 @@ class Jail:
             )
         lines += [
             'mkdir "$R/proc" "$R/sys" "$R/dev" "$R/tmp" "$R/run" "$R/var" "$R/var/tmp"',
+            # umount needs a /proc until pivot_root is done; the init mounts the jail's own
             'mount -t proc -o hidepid=2,nosuid,nodev,noexec proc "$R/proc"',
             'mount --rbind /sys "$R/sys"',
             # what names other leases: their cgroups, their disks' backing files (loop devices)
@@ -246,7 +274,8 @@ class Jail:
                       f'mount -o remount,bind,ro "$R"{p}']  # fmt: skip
         home = q(str(self.home))
         lines += [f'mkdir -p "$R"{home}', f'mount --rbind {home} "$R"{home}']
-        lines += ['cd "$R"', "mkdir .old", "pivot_root . .old", "umount -l /.old", "rmdir /.old"]
+        lines += ['cd "$R"', "mkdir .old", "pivot_root . .old", "umount -l /.old", "rmdir /.old",
+                  "umount -l /proc"]  # fmt: skip
         return "\n".join(lines)
 
     def argv(
@@ -257,10 +286,16 @@ class Jail:
         env: dict[str, str],
         netns: str | None = None,
         no_new_privs: bool = True,
+        pid_ns: bool = True,
     ) -> list[str]:
-        """``cmd`` run as the jail's user, inside the jail (and ``netns``), env replaced."""
+        """``cmd`` run as the jail's user, inside the jail (and ``netns``), env replaced.
+
+        With ``pid_ns`` nsenter joins the jail's pid namespace and forks (it waits for the
+        command); without, the caller has joined it already (see ``kernel_jail``)."""
         # not nsenter --wd: it opens the folder before entering, leaving the cwd outside the jail
         enter = ["nsenter", f"--mount={self.nsfile}", f"--ipc={self.ipcfile}"]
+        if pid_ns:
+            enter.append(f"--pid={self.pidfile}")
         if netns:
             enter.insert(1, f"--net=/var/run/netns/{netns}")
         drop = ["setpriv", f"--reuid={self.user.uid}", f"--regid={self.user.gid}",
@@ -279,9 +314,17 @@ class Jail:
 
     def destroy(self) -> None:
         """Kill the user's processes, then drop the namespace. Safe to call twice."""
+        if self._init is not None:
+            kill_pid_namespace(self.pidfile)
+            self._init.kill()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._init.communicate(timeout=10)
+            self._init = None
+        else:  # a jail of a killed run (the reaper): its init, if any, by its namespace
+            kill_pid_namespace(self.pidfile)
         kill_user_processes(self.user)
         clear_user_keyrings(self.user)
-        for ns in (self.nsfile, self.ipcfile):
+        for ns in (self.nsfile, self.ipcfile, self.pidfile):
             subprocess.run(["umount", "-l", str(ns)], capture_output=True, check=False)
             ns.unlink(missing_ok=True)
         with contextlib.suppress(OSError):
@@ -293,6 +336,8 @@ def reap() -> list[str]:
     (a killed grader's kernels and engines); what was removed, by name."""
     removed = []
     for ns in stale_namespaces():
+        if ns.name.endswith(PID_SUFFIX):
+            kill_pid_namespace(ns)
         subprocess.run(["umount", "-l", str(ns)], capture_output=True, check=False)
         with contextlib.suppress(OSError):
             ns.rmdir() if ns.is_dir() else ns.unlink()
@@ -338,7 +383,54 @@ def stray_processes() -> list[tuple[SlotUser, list[int]]]:
 
 
 def _jail_name(ns: Path) -> str:
-    return ns.name.removesuffix(ROOT_SUFFIX).removesuffix(IPC_SUFFIX)
+    for suffix in (ROOT_SUFFIX, IPC_SUFFIX, PID_SUFFIX):
+        if ns.name.endswith(suffix):
+            return ns.name.removesuffix(suffix)
+    return ns.name
+
+
+def kill_pid_namespace(nsfile: Path) -> int:
+    """SIGKILL the init of the pid namespace persisted at ``nsfile`` (the kernel then kills
+    every process in it); how many processes were signalled."""
+    if f" {nsfile} " not in Path("/proc/self/mountinfo").read_text():
+        return 0  # nothing bound there: no namespace
+    try:
+        inode = nsfile.stat().st_ino
+    except OSError:
+        return 0
+    killed = 0
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if os.readlink(f"/proc/{entry.name}/ns/pid") == f"pid:[{inode}]":
+                    os.kill(int(entry.name), signal.SIGKILL)
+                    killed += 1
+    return killed
+
+
+INIT = r"""
+import ctypes, os, signal
+libc = ctypes.CDLL(None, use_errno=True)
+if libc.mount(b"proc", b"/proc", b"proc", 2 | 4 | 8, b"hidepid=2") != 0:  # nosuid nodev noexec
+    raise OSError(ctypes.get_errno(), "mount /proc")
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
+os.write(1, b"ready\n")
+os.close(1)
+while True:  # reap every orphan of the namespace
+    signal.sigwait({signal.SIGCHLD})
+    while True:
+        try:
+            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                break
+        except ChildProcessError:
+            break
+"""
+
+
+def _bind(source: str, target: Path) -> None:
+    done = subprocess.run(["mount", "--bind", source, str(target)], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise CourseError(f"could not keep the jail's pid namespace: {done.stderr.strip()}")
 
 
 def _slot_entry(n: int) -> tuple[str, int, int, int]:

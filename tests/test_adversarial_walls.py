@@ -81,9 +81,10 @@ def run(tmp_path_factory, docker_client: docker.DockerClient) -> Iterator[Run]:
     demo._solve(perfect, course / "source" / A / f"{A}.ipynb")  # as a student who solved it
     for case in CASES:
         _submit(course, case, perfect, where)
-    host = docker_client.containers.create(
-        "busybox:1.37", ["true"], name=f"walls-canary-{secrets.token_hex(3)}",
-        labels=labels.managed("walls-canary"),
+    # running: a grader that talked to the host engine at teardown would kill it
+    host = docker_client.containers.run(
+        "busybox:1.37", ["sleep", "3600"], name=f"walls-canary-{secrets.token_hex(3)}",
+        labels=labels.managed("walls-canary"), detach=True,
     )  # fmt: skip
     pidfile = engine.default_spec().pidfile
     before = None
@@ -152,7 +153,8 @@ def test_canary_appears_nowhere(run: Run) -> None:
 
 
 def test_host_engine_and_its_pid_file_untouched(run: Run, docker_client) -> None:
-    docker_client.containers.get(run.host_container)  # NotFound: the host engine was reached
+    canary = docker_client.containers.get(run.host_container)  # NotFound: the host was reached
+    assert canary.status == "running", f"the host engine's container was stopped: {canary.status}"
     if run.host_pidfile is not None:
         text, alive = run.host_pidfile
         pidfile = engine.default_spec().pidfile

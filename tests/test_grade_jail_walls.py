@@ -76,6 +76,8 @@ seen["privileged_mount"] = "not tried" if not PATHS["write"] else _in_container(
     privileged=True,
 )
 try:
+    if os.getppid() == 0:  # its parent is outside this pid namespace: nothing to name
+        raise ProcessLookupError("nbgrader is in another pid namespace")
     os.kill(os.getppid(), 0)
     seen["signal_nbgrader"] = "allowed"
 except Exception as exc:
@@ -175,7 +177,7 @@ def test_no_host_engine_privileged_mount_or_internet(probed) -> None:
     assert seen["host_socket"] == [], f"host socket visible: {seen['host_socket']}"
     assert seen["host_engine"] != "answered"
     assert "mounted" not in seen["privileged_mount"], seen["privileged_mount"]
-    assert seen["signal_nbgrader"] == "PermissionError", seen["signal_nbgrader"]
+    assert seen["signal_nbgrader"] in ("PermissionError", "ProcessLookupError"), seen
     assert seen["internet"] != "connected"
 
 

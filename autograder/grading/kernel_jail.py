@@ -4,23 +4,28 @@ nbgrader (root: it reads the gradebook and the hidden tests) starts kernels thro
 :class:`~autograder.grading.kernel_manager.JailedKernelManager`, which puts this module in
 front of the kernelspec's command: ``python -m autograder.grading.kernel_jail CONNECTION --
 python -m ipykernel_launcher -f CONNECTION``. Still root, it copies the connection file into
-the jail's home (the user cannot read nbgrader's), then execs the kernel through ``nsenter``
-and ``setpriv``: same pid, so nbgrader's interrupts and kills reach the kernel. Any kernelspec
-is wrapped, whatever name a submission asks for. Without ``DOCKER_COURSE_JAIL`` in the
-environment the kernel starts as it would have.
+the jail's runtime folder (the user cannot read nbgrader's), drops every descriptor and the
+session keyring of nbgrader's, and forks the kernel into the jail's pid namespace through
+``nsenter`` and ``setpriv``. It stays behind as a thin stand-in for the kernel: nbgrader
+signals the kernel's process group (interrupts, kills), which holds both, and this process
+ends as the kernel ends. Any kernelspec is wrapped, whatever name a submission asks for.
+Without ``DOCKER_COURSE_JAIL`` in the environment the kernel starts as it would have.
 """
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import secrets
 import shutil
+import signal
 import sys
 from pathlib import Path
 
 from ..jail import Jail, SlotUser, fresh_session_keyring
 
+CLONE_NEWPID = 0x20000000
 ENV = "DOCKER_COURSE_JAIL"  # this module imports little: it runs once per kernel start
 # what a kernel keeps of nbgrader's environment (no tokens or paths of the grader's)
 KEEP = ("DOCKER_HOST", "DOCKER_COURSE_", "LANG", "LC_", "TZ", "PATH", "JPY_", "PYTHONHASHSEED")
@@ -67,9 +72,46 @@ def main(argv: list[str]) -> None:
     env["IPYTHONDIR"] = str(Path(spec["user_home"]) / ".ipython")
     env["XDG_RUNTIME_DIR"] = str(run)
     log = str(run / "kernel.log")
-    jailed = jail.argv(["sh", "-c", REDIRECT, log, *cmd], cwd=Path(spec["cwd"]), env=env)
+    jailed = jail.argv(
+        ["sh", "-c", REDIRECT, log, *cmd], cwd=Path(spec["cwd"]), env=env, pid_ns=False
+    )
     _leave_the_grader_behind()
-    os.execvp(jailed[0], jailed)
+    _join_pid_namespace(jail.pidfile)
+    child = os.fork()
+    if child == 0:
+        os.execvp(jailed[0], jailed)
+    _stand_in_for(child)
+
+
+def _join_pid_namespace(nsfile: Path) -> None:
+    """Children of this process start in the jail's pid namespace (this one stays outside)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    fd = os.open(nsfile, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        if libc.setns(fd, CLONE_NEWPID) != 0:
+            raise OSError(ctypes.get_errno(), f"setns into {nsfile} failed")
+    finally:
+        os.close(fd)
+
+
+def _stand_in_for(child: int) -> None:
+    """Be the kernel for nbgrader: it signals this process group (an interrupt reaches the
+    kernel, in the same group, and is ignored here), TERM and HUP are passed on, and this
+    process ends as the kernel ends."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
+        signal.signal(sig, lambda signum, _frame: os.kill(child, signum))
+    while True:
+        try:
+            _, status = os.waitpid(child, 0)
+            break
+        except InterruptedError:
+            continue
+    code = os.waitstatus_to_exitcode(status)
+    if code < 0:
+        signal.signal(-code, signal.SIG_DFL)
+        os.kill(os.getpid(), -code)
+    os._exit(code)
 
 
 def _leave_the_grader_behind() -> None:
