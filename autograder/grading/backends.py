@@ -45,6 +45,7 @@ class Lease:
     disk_full: Callable[[], str | None] = lambda: None
     work: Path | None = None  # the work folder, on the engine's size-limited disk if any
     jail: str | None = None  # DOCKER_COURSE_JAIL for the kernel (see kernel_jail), if jailed
+    home: Path | None = None  # the engine's folder (every path of the submission is below)
 
     def exceeded(self) -> str | None:
         """The first resource limit this submission hit, in words, or ``None``."""
@@ -153,7 +154,7 @@ class PrivateBackend(_Backend):
         return pe
 
     def _lease_extras(self, pe: PrivateEngine) -> dict:
-        return {"work": pe.disk / "work" if pe.disk_mb else None}
+        return {"work": pe.disk / "work" if pe.disk_mb else None, "home": pe.home}
 
     def _stop_engine(self, pe: PrivateEngine) -> None:
         pe.stop()
@@ -224,7 +225,7 @@ class RootlessBackend(PrivateBackend):
         jailed = kernel_jail.spec_env(
             pe.jail, pe.cwd, docker_host=pe.inner_host, run=pe.spec.state_dir
         )
-        return {"work": pe.work, "jail": jailed}
+        return {"work": pe.work, "jail": jailed, "home": pe.home}
 
     def _stop_engine(self, pe: PrivateEngine) -> None:
         try:

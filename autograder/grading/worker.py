@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import nbgrader_cli
-from . import launcher, submission, tamper
+from . import launcher, paths, submission, tamper
 from .backends import Lease
 from .crash import crashpoint
 
@@ -162,11 +162,12 @@ def _grade_one(
 def _run_autograde(
     job: Job, scratch: Path, lease: Lease, limit: float, log: Path
 ) -> tuple[str, list[str]]:
+    work = lease.work or scratch / "work"
     env = nbgrader_cli.env(
         {
             "DOCKER_HOST": lease.docker_host,
             "DOCKER_COURSE_KEEP": "1",  # keep the final state: the audit and the report read it
-            "DOCKER_COURSE_WORK": str(lease.work or scratch / "work"),
+            "DOCKER_COURSE_WORK": str(work),
             **({"DOCKER_COURSE_MIN_FREE_MB": "256"} if lease.work else {}),  # its own disk
             **({"DOCKER_COURSE_JAIL": lease.jail} if lease.jail else {}),
         }
@@ -189,6 +190,8 @@ def _run_autograde(
     if done.stopped:
         return "limit", [f"stopped: {done.stopped}"]
     notebooks = list((scratch / "autograded" / job.student / job.assignment).glob("*.ipynb"))
+    for notebook in notebooks if done.code == 0 else []:
+        paths.as_the_student_sees(notebook, work, lease.home or scratch)
     return ("graded" if done.code == 0 and notebooks else "failed"), []
 
 
