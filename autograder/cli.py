@@ -270,6 +270,19 @@ def grade(
     sys.exit(1 if any(o.status == "error" for o in outcomes) else 0)
 
 
+@cli.command()
+@click.argument(
+    "course", type=click.Path(exists=True, file_okay=False, path_type=Path), default="."
+)
+@click.option("--png", type=click.Path(dir_okay=False, path_type=Path), help="Save the figure.")
+@click.option("--checks", type=int, help="How many of the hardest checks the figure shows.")
+def dashboard(course, png, checks) -> None:
+    """Summarise a graded COURSE: scores, check pass rates, times, flagged submissions."""
+    from . import dashboard as dash
+
+    dash.main(course, png=png, checks=checks or dash.main.__kwdefaults__["checks"], echo=click.echo)
+
+
 def _limits(**given):
     """Per-submission limits: the defaults, with what the teacher gave on the command line."""
     import dataclasses

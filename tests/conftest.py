@@ -9,8 +9,9 @@ from pathlib import Path
 import docker
 import pytest
 
-from autograder import engine, images, labels
+from autograder import demo, engine, images, labels
 from autograder.private_engine import PrivateEngine
+from tests import nbgrader_course as ng
 
 pytest_plugins = ["tests.browser"]  # JupyterLab + Chromium fixtures for `-m browser`
 
@@ -46,6 +47,16 @@ def private_client(private_engine: PrivateEngine) -> Iterator[docker.DockerClien
 def private_prepared(private_client: docker.DockerClient) -> list[images.ImageState]:
     """Course images prepared in the private engine, which has none and no registry."""
     return images.prepare(private_client, report=lambda _msg: None)
+
+
+@pytest.fixture(scope="session")
+def graded_demo_class(tmp_path_factory, docker_client) -> Path:
+    """The demo class graded with `docker-course grade -j 2` (minutes: once per session)."""
+    course = demo.build(tmp_path_factory.mktemp("demo") / "course", ng.ROOT)
+    done = ng.grade(course, "-j", "2", timeout=3000)
+    print(done.stdout)
+    assert "rootless" in done.stdout, f"not graded on jailed rootless engines:\n{done.stdout}"
+    return course
 
 
 @pytest.fixture
