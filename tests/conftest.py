@@ -89,3 +89,13 @@ def hello_image(docker_client: docker.DockerClient, cleanup, test_labels, unique
         path=str(HELLO), tag=unique_tag, labels=test_labels, rm=True, forcerm=True
     )
     return image
+
+
+@pytest.fixture
+def fresh_engine(docker_client: docker.DockerClient) -> Iterator[PrivateEngine]:
+    """A private engine just started from the course images' template: its event history
+    holds nothing but what the test does."""
+    from autograder import seed
+
+    with PrivateEngine(template=seed.template(seed.cached_bundle(docker_client))) as pe:
+        yield pe

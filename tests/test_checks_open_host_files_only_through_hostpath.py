@@ -17,6 +17,7 @@ CHECKS_DIR = Path(checks.__file__).parent
 #: (module, the call's source) that may touch files by name, and why
 ALLOWED = {
     ("layers.py", "tarfile.open(tmp.name)"): "a temporary file the check wrote itself",
+    ("history.py", 'open(path, encoding="utf-8")'): "the grader's own recording (its env)",
     ("volumes.py", "Path(a)"): "compares mount sources by name (resolve), opens nothing",
     ("volumes.py", "Path(b)"): "compares mount sources by name (resolve), opens nothing",
 }

@@ -5,7 +5,7 @@ require(ImageExists("study/hello:1.0"), ContainerRunning("hello1"))
 """
 
 from .answers import Answer, Computed
-from .archive import IsConfigDigest, LoadedFromTar, SavedTar
+from .archive import ConfigBytes, IsConfigDigest, LoadedFromTar, SavedTar
 from .base import Check, CheckResult, Results, check, client, require
 from .containers import (
     ContainerAbsent,
@@ -17,6 +17,7 @@ from .containers import (
     FileInContainer,
     PortPublished,
 )
+from .history import ContainerLifecycle, LoadedAfterRemoval
 from .http import HttpReply
 from .images import (
     FileInImage,
@@ -24,6 +25,7 @@ from .images import (
     ImageAbsent,
     ImageConfig,
     ImageExists,
+    ImageMadeHere,
     RunsAs,
     RunsAsNonRoot,
     TagsShareId,
@@ -35,6 +37,7 @@ from .layers import (
     NoLayerHas,
     OnlyTopLayerDiffers,
     SharedLayers,
+    ValueFromLayer,
 )
 from .volumes import HostFile, MountedAt, VolumeExists, VolumeFile
 
@@ -44,9 +47,11 @@ __all__ = [
     "CheckResult",
     "CommitOnTop",
     "Computed",
+    "ConfigBytes",
     "ContainerAbsent",
     "ContainerExists",
     "ContainerFromImage",
+    "ContainerLifecycle",
     "ContainerRunning",
     "CopiedFromContainer",
     "DiffHas",
@@ -59,8 +64,10 @@ __all__ = [
     "ImageAbsent",
     "ImageConfig",
     "ImageExists",
+    "ImageMadeHere",
     "IsConfigDigest",
     "LayersExtend",
+    "LoadedAfterRemoval",
     "LoadedFromTar",
     "MountedAt",
     "NoLayerHas",
@@ -72,6 +79,7 @@ __all__ = [
     "SavedTar",
     "SharedLayers",
     "TagsShareId",
+    "ValueFromLayer",
     "VolumeExists",
     "VolumeFile",
     "check",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tempfile
@@ -107,6 +108,40 @@ class IsConfigDigest(Check):
             else "manifest.json 의 Config 가 가리키는 파일의 바이트 전체를 해시하세요."
         )
         return fail(self.title, digest[:80], self.value[:80], hint)
+
+
+@dataclass(frozen=True)
+class ConfigBytes(Check):
+    """``value`` is the exact bytes of image ``ref``'s config file as ``docker save`` writes
+    it: evidence that the config was read from the tar (a copied image ID is not)."""
+
+    name: str
+    value: Any
+    ref: str
+
+    @property
+    def title(self) -> str:
+        return f"{self.name} 는 {self.ref} 의 설정 파일 바이트다"
+
+    def run(self, dc: docker.DockerClient) -> CheckResult:
+        image = get_image(dc, self.ref)
+        if image is None:
+            return _missing(self.title, self.ref)
+        if not isinstance(self.value, bytes) or not self.value:
+            return fail(
+                self.title,
+                "bytes (tar 에서 읽은 설정 파일)",
+                repr(self.value)[:80],
+                "manifest.json 의 Config 가 가리키는 파일을 .read() 로 읽어 넣으세요.",
+            )
+        if "sha256:" + hashlib.sha256(self.value).hexdigest() == _config_digest(image):
+            return ok(self.title, f"{len(self.value)} 바이트")
+        return fail(
+            self.title,
+            "설정 파일의 바이트 전체 (고치지 않은 그대로)",
+            f"{len(self.value)} 바이트, 다른 내용",
+            "json.load 한 뒤 다시 쓰지 말고, 파일에서 읽은 바이트를 그대로 넣으세요.",
+        )
 
 
 def _config_digest(image) -> str:

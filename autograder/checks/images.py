@@ -65,6 +65,35 @@ class ImageAbsent(Check):
 
 
 @dataclass(frozen=True)
+class ImageMadeHere(Check):
+    """Image ``ref`` was made on this engine (built, committed or loaded), not a course image
+    given another name: ``docker tag busybox:1.37 study/hello:1.0`` is no build."""
+
+    ref: str
+
+    @property
+    def title(self) -> str:
+        return f"{self.ref} 는 이 과제에서 만든 이미지다 (가져온 이미지에 이름만 붙인 것이 아님)"
+
+    def run(self, dc: docker.DockerClient) -> CheckResult:
+        from ..images import COURSE_IMAGES
+
+        image = get_image(dc, self.ref)
+        if image is None:
+            return _missing(self.title, self.ref)
+        given = {ref: get_image(dc, ref) for c in COURSE_IMAGES for ref in c.refs}
+        same = sorted(ref for ref, found in given.items() if found and found.id == image.id)
+        if same:
+            return fail(
+                self.title,
+                "Dockerfile 로 빌드한 새 이미지",
+                f"{join(same)} 와 같은 이미지 ({short_id(image.id)})",
+                "`docker tag` 는 이름만 붙입니다: `docker build -t 이름 폴더` 로 빌드하세요.",
+            )
+        return ok(self.title, short_id(image.id))
+
+
+@dataclass(frozen=True)
 class TagsShareId(Check):
     """Several tags name one image ID (a tag is a name, not a copy)."""
 

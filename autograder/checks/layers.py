@@ -6,6 +6,7 @@ import posixpath
 import tarfile
 import tempfile
 from dataclasses import dataclass
+from typing import Any
 
 import docker
 
@@ -220,6 +221,42 @@ class NoLayerHas(Check):
             f"{join(str(n) for n in holding)}번 레이어에 있음",
             "나중 레이어에서 rm 해도 앞 레이어에는 남습니다: .dockerignore 나 "
             "multi-stage 빌드로 처음부터 넣지 마세요.",
+        )
+
+
+@dataclass(frozen=True)
+class ValueFromLayer(Check):
+    """``value`` is the content (stripped) of ``path`` as a layer of ``ref`` holds it: a file a
+    later layer deleted is still in the layer that added it (read from the engine, so no copy
+    of the answer needs to live in the notebook)."""
+
+    name: str
+    value: Any
+    ref: str
+    path: str
+
+    @property
+    def title(self) -> str:
+        return f"{self.name} = {self.ref} 의 레이어에 남은 {self.path} 의 내용"
+
+    def run(self, dc: docker.DockerClient) -> CheckResult:
+        if get_image(dc, self.ref) is None:
+            return _missing(self.title, self.ref)
+        found = {
+            data.decode(errors="replace").strip()
+            for files in all_layer_files(dc, self.ref)
+            if (data := files.get(self.path)) is not None
+        }
+        if not found:
+            return fail(self.title, f"{self.path} 가 든 레이어", "어느 레이어에도 없음")
+        seen = self.value.decode(errors="replace") if isinstance(self.value, bytes) else self.value
+        if isinstance(seen, str) and seen.strip() in found:
+            return ok(self.title)
+        return fail(
+            self.title,
+            "레이어에서 읽은 파일의 내용",
+            repr(self.value)[:80],
+            "docker save 한 tar 의 레이어 tar 를 하나씩 열어 그 파일을 찾으세요.",
         )
 
 

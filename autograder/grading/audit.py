@@ -54,7 +54,7 @@ from ..checks.base import fail
 from .calls import CHECK_NAMES, check_calls
 
 #: checks of the student's values, audited with the values read from the kernel
-VALUE_CHECKS = {"Answer", "Computed"}
+VALUE_CHECKS = {"Answer", "Computed", "ValueFromLayer", "ConfigBytes"}
 AUDITED = CHECK_NAMES | VALUE_CHECKS
 #: what the teacher's check arguments may use in the grader (on plain data only)
 _SAFE_BUILTINS = (

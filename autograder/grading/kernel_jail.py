@@ -28,6 +28,7 @@ from ..jail import Jail, SlotUser, fresh_session_keyring
 CLONE_NEWPID = 0x20000000
 ENV = "DOCKER_COURSE_JAIL"  # this module imports little: it runs once per kernel start
 # what a kernel keeps of nbgrader's environment (no tokens or paths of the grader's)
+DROP = ("DOCKER_COURSE_HISTORY",)  # the grader's record of the engine: not the kernel's
 KEEP = ("DOCKER_HOST", "DOCKER_COURSE_", "LANG", "LC_", "TZ", "PATH", "JPY_", "PYTHONHASHSEED")
 
 
@@ -67,7 +68,7 @@ def main(argv: list[str]) -> None:
         shutil.copyfileobj(src, dst)
         os.fchown(dst.fileno(), user.uid, user.gid)
     cmd = [arg.replace(connection, str(copy)) for arg in cmd]
-    env = {k: v for k, v in os.environ.items() if k.startswith(KEEP)}
+    env = {k: v for k, v in os.environ.items() if k.startswith(KEEP) and k not in DROP}
     env["DOCKER_HOST"] = spec["docker_host"]  # its engine as the jail sees it, not the grader's
     env["IPYTHONDIR"] = str(Path(spec["user_home"]) / ".ipython")
     env["XDG_RUNTIME_DIR"] = str(run)

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import nbgrader_cli
+from ..checks.history import ENV as HISTORY_ENV
 from . import launcher, paths, submission, tamper
 from .backends import Lease
 from .crash import crashpoint
+from .recorder import Recorder
 
 AUDIT_CONFIG = """
 
@@ -163,9 +165,11 @@ def _run_autograde(
     job: Job, scratch: Path, lease: Lease, limit: float, log: Path
 ) -> tuple[str, list[str]]:
     work = lease.work or scratch / "work"
+    history = scratch / "history.jsonl"  # the engine's events, recorded outside the kernel
     env = nbgrader_cli.env(
         {
             "DOCKER_HOST": lease.docker_host,
+            HISTORY_ENV: str(history),
             "DOCKER_COURSE_KEEP": "1",  # keep the final state: the audit and the report read it
             "DOCKER_COURSE_WORK": str(work),
             **({"DOCKER_COURSE_MIN_FREE_MB": "256"} if lease.work else {}),  # its own disk
@@ -173,16 +177,8 @@ def _run_autograde(
         }
     )
     try:
-        done = launcher.nbgrader(
-            ["autograde", job.assignment, "--student", job.student, "--force"],
-            cwd=scratch,
-            env=env,
-            netns=lease.netns,
-            log=log,
-            limit=limit,
-            cgroup=lease.cgroup,
-            exceeded=lease.exceeded,
-        )
+        with Recorder(lease.docker_host, history):
+            done = _nbgrader(job, scratch, lease, limit, log, env)
     finally:
         lease.kill_stragglers()
     if done.stopped == "timeout":
@@ -193,6 +189,21 @@ def _run_autograde(
     for notebook in notebooks if done.code == 0 else []:
         paths.as_the_student_sees(notebook, work, lease.home or scratch)
     return ("graded" if done.code == 0 and notebooks else "failed"), []
+
+
+def _nbgrader(
+    job: Job, scratch: Path, lease: Lease, limit: float, log: Path, env: dict[str, str]
+) -> launcher.Finished:
+    return launcher.nbgrader(
+        ["autograde", job.assignment, "--student", job.student, "--force"],
+        cwd=scratch,
+        env=env,
+        netns=lease.netns,
+        log=log,
+        limit=limit,
+        cgroup=lease.cgroup,
+        exceeded=lease.exceeded,
+    )
 
 
 def _tampering(course: Path, job: Job, listing: submission.Listing) -> list[str]:

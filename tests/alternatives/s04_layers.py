@@ -51,10 +51,10 @@ with open(tar_path, "wb") as fh:
         fh.write(chunk)
 tar = tarfile.open(tar_path)
 entry = json.loads(tar.extractfile(tar.getmember("manifest.json")).read())[0]
-raw = tar.extractfile(tar.getmember(entry["Config"])).read()
+config_bytes = tar.extractfile(tar.getmember(entry["Config"])).read()  # the task names it
 tar.close()
-computed_id = f"sha256:{hashlib.sha256(raw).hexdigest()}"
-cfg = json.loads(raw)
+computed_id = f"sha256:{hashlib.sha256(config_bytes).hexdigest()}"
+cfg = json.loads(config_bytes)
 diff_ids = list(cfg["rootfs"]["diff_ids"])
 empty_count = len([h for h in cfg["history"] if h.get("empty_layer", False)])
 """,
