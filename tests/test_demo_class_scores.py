@@ -34,3 +34,12 @@ def test_every_submission_has_an_expected_score(graded_demo_class: Path) -> None
 def test_summary_report_exists(graded_demo_class: Path) -> None:
     page = (graded_demo_class / "reports" / "report.html").read_text()
     assert "perfect" in page and "rootless" in page, page[:500]
+
+
+def test_reports_show_no_false_tamper_and_no_grader_paths(graded_demo_class: Path) -> None:
+    """Answering the essay cells is not tampering; messages name the student's folders."""
+    page = (graded_demo_class / "reports" / "report.html").read_text(encoding="utf-8")
+    assert "protected cells changed" not in page, "an honest class is reported as tampering"
+    checks = (graded_demo_class / "reports" / "checks.csv").read_text(encoding="utf-8")
+    assert "/var/tmp/dcourse" not in checks, "a message names a grader's folder"
+    assert "~/docker-course-work/" in checks, "no failure message names a work folder at all?"
