@@ -21,7 +21,7 @@ from pathlib import Path
 import docker
 import docker.errors
 
-from . import engine, images, labels
+from . import engine, engine_kind, images, labels
 from .errors import CourseError
 from .waiting import wait_until
 
@@ -101,6 +101,11 @@ def run(*, quick: bool = False, spec: engine.EngineSpec | None = None) -> Report
     )
     dc = engine.client(spec)
     try:
+        add(
+            _guarded(
+                "engine kind", lambda: Finding("engine kind", True, engine_kind.detect(dc).line())
+            )
+        )
         if not quick:
             add(_guarded("can run a container", lambda: _can_run(dc)))
             add(_guarded("port publishing", lambda: _port_publishing(dc)))
@@ -109,6 +114,11 @@ def run(*, quick: bool = False, spec: engine.EngineSpec | None = None) -> Report
     finally:
         dc.close()
     return report
+
+
+def _engine_kind(dc: docker.DockerClient) -> Finding:
+    """Version, image store, builder and CLI: what engine-dependent output depends on."""
+    return Finding("engine kind", True, engine_kind.detect(dc).line())
 
 
 def _guarded(name: str, check: Callable[[], Finding]) -> Finding:
