@@ -23,6 +23,7 @@ import signal
 import sys
 from pathlib import Path
 
+from .. import beneath
 from ..jail import Jail, SlotUser, fresh_session_keyring
 
 CLONE_NEWPID = 0x20000000
@@ -61,12 +62,7 @@ def main(argv: list[str]) -> None:
     user = SlotUser(*spec["user"])
     home, run = Path(spec["home"]), Path(spec["run"])
     jail = Jail(spec["name"], user, home, user_home=Path(spec["user_home"]))
-    copy = run / f"kernel-{secrets.token_hex(6)}.json"
-    # a new file in a folder the user can write: never through a link, never an existing file
-    fd = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-    with open(connection, "rb") as src, os.fdopen(fd, "wb") as dst:
-        shutil.copyfileobj(src, dst)
-        os.fchown(dst.fileno(), user.uid, user.gid)
+    copy = copy_connection(Path(connection), home, run, user)
     cmd = [arg.replace(connection, str(copy)) for arg in cmd]
     env = {k: v for k, v in os.environ.items() if k.startswith(KEEP) and k not in DROP}
     env["DOCKER_HOST"] = spec["docker_host"]  # its engine as the jail sees it, not the grader's
@@ -82,6 +78,19 @@ def main(argv: list[str]) -> None:
     if child == 0:
         os.execvp(jailed[0], jailed)
     _stand_in_for(child)
+
+
+def copy_connection(connection: Path, home: Path, run: Path, user: SlotUser) -> Path:
+    """A copy of nbgrader's connection file the user may read, in ``run``: a new file made
+    beneath the jail's home (``run`` swapped for a link leads nowhere else), never an
+    existing one."""
+    copy = run / f"kernel-{secrets.token_hex(6)}.json"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+    fd = beneath.open_beneath(home, beneath.relative_to(home, copy), flags, 0o600)
+    with open(connection, "rb") as src, os.fdopen(fd, "wb") as dst:
+        shutil.copyfileobj(src, dst)
+        os.fchown(dst.fileno(), user.uid, user.gid)
+    return copy
 
 
 def _join_pid_namespace(nsfile: Path) -> None:
