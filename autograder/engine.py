@@ -291,11 +291,6 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def running_pid(spec: EngineSpec) -> int | None:
-    """The pid of the dockerd this project started for ``spec``, if it still runs."""
-    return _our_pid(spec)
-
-
 def _our_pid(spec: EngineSpec) -> int | None:
     """The pid in our pid file if that process is alive and is a dockerd."""
     try:
