@@ -61,7 +61,7 @@ bench: setup
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .course/modern-engine
 
 release: $(STAMP)
 	$(BIN)/docker-course release

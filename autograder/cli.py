@@ -170,7 +170,15 @@ def doctor(quick: bool) -> None:
 @click.option("--private", is_flag=True, help="Each notebook on a fresh private engine.")
 @click.option("-j", "--jobs", default=1, show_default=True, help="Parallel notebooks (--private).")
 @click.option("--cell-timeout", default=300, show_default=True, help="Seconds per cell.")
-def execute(paths, output, private, jobs, cell_timeout) -> None:
+@click.option(
+    "--lane",
+    type=click.Choice(["course", "modern-containerd", "modern-overlay2"]),
+    default="course",
+    show_default=True,
+    help="Which engine: the course's, or Docker 28 + BuildKit from Debian sid with the "
+    "containerd image store or overlay2 (built once into .course/modern-engine/).",
+)
+def execute(paths, output, private, jobs, cell_timeout, lane) -> None:
     """Run notebooks with papermill (default: notebooks/ and source/); exit 1 on a failure."""
     from . import execute as exe
 
@@ -180,6 +188,7 @@ def execute(paths, output, private, jobs, cell_timeout) -> None:
         private=private,
         jobs=jobs,
         cell_timeout=cell_timeout,
+        lane=lane,
         report=click.echo,
     )
     sys.exit(0 if all(o.ok for o in outcomes) else 1)

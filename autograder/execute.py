@@ -1,5 +1,7 @@
 """``docker-course execute``: run notebooks top to bottom with papermill, one after another
-on the course engine, or each on a fresh private engine (``--private``, in parallel with -j).
+on the course engine, or each on a fresh private engine (``--private``, in parallel with -j),
+or each on a fresh modern engine of the engine matrix (``--lane modern-containerd`` /
+``--lane modern-overlay2``: Docker 28 with BuildKit, see :mod:`autograder.modern_engine`).
 
 Every notebook runs in a copy under the output folder, so executing never writes into
 ``source/`` or ``notebooks/``. Exit status is non-zero when any notebook fails; the summary
@@ -8,6 +10,7 @@ names the failing cell.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -48,6 +51,7 @@ def run_one(
     private: bool = False,
     cell_timeout: int = 300,
     seed_tar: Path | None = None,
+    lane: str = "course",
 ) -> Outcome:
     """Execute one notebook in a copy of its folder; never raises for notebook errors."""
     workdir = out_dir / notebook.parent.name / notebook.stem
@@ -72,7 +76,16 @@ def run_one(
     env = {**os.environ, "DOCKER_COURSE_WORK": str(workdir / "work")}
     started = time.monotonic()
     log = workdir / "papermill.log"
-    if private:
+    if lane != "course":
+        from . import modern_engine, seed
+
+        tree = modern_engine.tree(report=lambda _: None)
+        with modern_engine.ModernEngine(modern_engine.LANES[lane], tree, shared=[workdir]) as me:
+            if seed_tar is not None:
+                with contextlib.closing(me.client()) as dc:
+                    seed.seed(dc, seed_tar)
+            code = _run(me.command(argv), {**me.env(), **env, "DOCKER_HOST": me.docker_host}, log)
+    elif private:
         from . import seed
         from .private_engine import PrivateEngine
 
@@ -113,6 +126,7 @@ def main(
     private: bool = False,
     jobs: int = 1,
     cell_timeout: int = 300,
+    lane: str = "course",
     report: Callable[[str], None] = print,
 ) -> list[Outcome]:
     root = engine.project_root()
@@ -121,6 +135,13 @@ def main(
         raise CourseError(
             "no notebook to execute", fix="Pass notebook paths, or run from the course root."
         )
+    if lane != "course":
+        from . import modern_engine
+
+        if lane not in modern_engine.LANES:
+            raise CourseError(f"no lane {lane!r}", fix=f"Use one of {modern_engine.LANE_NAMES}.")
+        private = True  # a modern engine is always a fresh one per notebook
+        modern_engine.tree(report=report)
     if jobs > 1 and not private:
         raise CourseError("-j > 1 needs --private: the notebooks share names on one engine.")
     output = (output or root / ".course" / "executed").resolve()
@@ -132,12 +153,19 @@ def main(
     report(
         f"executing {len(notebooks)} notebooks → {output}"
         + (f" (private engines, {jobs} at a time)" if private else "")
+        + (f" on the {lane} lane" if lane != "course" else "")
     )
     outcomes: list[Outcome] = []
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {
             pool.submit(
-                run_one, nb, output, private=private, cell_timeout=cell_timeout, seed_tar=seed_tar
+                run_one,
+                nb,
+                output,
+                private=private,
+                cell_timeout=cell_timeout,
+                seed_tar=seed_tar,
+                lane=lane,
             ): nb
             for nb in notebooks
         }
