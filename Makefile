@@ -5,7 +5,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 LAB_PORT ?= 8888
-ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: lab test setup browser venv engine images lint unit release execute bench demo clean help
 
@@ -31,10 +30,7 @@ setup: $(STAMP)
 	$(BIN)/docker-course images prepare
 
 lab: setup
-	@echo "JupyterLab opens notebooks/00-welcome.ipynb; open the URL with the token printed below."
-	$(BIN)/jupyter lab --no-browser $(ROOT_FLAG) --ServerApp.ip=127.0.0.1 \
-		--ServerApp.port=$(LAB_PORT) --ServerApp.root_dir="$(CURDIR)" \
-		--LabApp.default_url=/lab/tree/notebooks/00-welcome.ipynb
+	$(BIN)/docker-course lab --port $(LAB_PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -194,6 +194,53 @@ def execute(paths, output, private, jobs, cell_timeout, lane) -> None:
     sys.exit(0 if all(o.ok for o in outcomes) else 1)
 
 
+# --- the student's lab ----------------------------------------------------------------------
+@cli.command()
+@click.option("--path", type=click.Path(path_type=Path), help="The student workspace folder.")
+@click.option("--port", default=8888, show_default=True, help="JupyterLab's port.")
+@click.option("--ip", default="127.0.0.1", show_default=True, help="Where JupyterLab listens.")
+@click.option(
+    "--exchange",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="nbgrader exchange folder: shows the Assignment List (fetch, submit).",
+)
+@click.option("--course-id", default="docker-course", show_default=True, help="With --exchange.")
+def lab(path, port, ip, exchange, course_id) -> None:
+    """JupyterLab for a student on the student workspace (no solutions, no teacher tools)."""
+    from . import engine as eng
+    from . import lab as lab_
+
+    lab_.main(
+        eng.project_root(), path=path, port=port, ip=ip, exchange=exchange, course_id=course_id
+    )
+
+
+@cli.group(cls=_Group)
+def workspace() -> None:
+    """The student workspace: welcome, cheat sheet and released sections, outside the checkout."""
+
+
+@workspace.command("sync")
+@click.option("--path", type=click.Path(path_type=Path), help="Default ~/docker-course-lab.")
+def workspace_sync(path) -> None:
+    """Copy what is missing; update what the student has not edited; keep the rest."""
+    from . import engine as eng
+    from . import workspace as ws
+
+    ws.sync(eng.project_root(), path, report=click.echo)
+
+
+@workspace.command("reset")
+@click.argument("section")
+@click.option("--path", type=click.Path(path_type=Path), help="Default ~/docker-course-lab.")
+def workspace_reset(section, path) -> None:
+    """Start SECTION (e.g. 03-commit-save-load) afresh; your copy goes to .backups/."""
+    from . import engine as eng
+    from . import workspace as ws
+
+    ws.reset(eng.project_root(), section, path, report=click.echo)
+
+
 # --- release ------------------------------------------------------------------------------
 @cli.command()
 @click.argument("assignments", nargs=-1)

@@ -20,8 +20,12 @@ def _pyproject() -> dict[str, str]:
 
 def _conda() -> dict[str, str]:
     found = {}
-    for dep in yaml.safe_load((ROOT / "environment.yml").read_text())["dependencies"]:
+    deps = yaml.safe_load((ROOT / "environment.yml").read_text())["dependencies"]
+    pip = [d for dep in deps if isinstance(dep, dict) for d in dep.get("pip", [])]
+    for dep in [*deps, *pip]:
         if not isinstance(dep, str) or dep.split(">")[0].split("=")[0] in {"python", "pip"}:
+            continue
+        if dep.startswith("-"):  # `-e .`: the course package itself
             continue
         name, spec = re.match(r"([A-Za-z0-9_.\-]+)\s*(.*)", dep).groups()
         req = Requirement(CONDA_TO_PYPI.get(name, name) + spec)
