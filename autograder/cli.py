@@ -241,6 +241,22 @@ def workspace_reset(section, path) -> None:
     ws.reset(eng.project_root(), section, path, report=click.echo)
 
 
+@cli.command("student-pack")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="docker-course-student.zip",
+    show_default=True,
+)
+def student_pack(output) -> None:
+    """A zip of what a student needs: package, welcome, cheat sheet, release/ (no solutions)."""
+    from . import engine as eng
+    from . import student_pack as pack
+
+    pack.build(eng.project_root(), output, report=click.echo)
+
+
 # --- release ------------------------------------------------------------------------------
 @cli.command()
 @click.argument("assignments", nargs=-1)
