@@ -26,11 +26,11 @@ CLAIMS = {
     "tar size over 100 MB": (re.compile(r"(tar|파일)[^.\n]{0,40}100 ?MB ?(가 넘|이상)"), STORE),
     "history SIZE: 0B, or file bytes": (
         re.compile(
-            r"WORKDIR[^\n]{0,30}0B|0B`?[^\n]{0,20}(≠|라고 해서|에 가까)|파일 크기\(바이트\)와 같"
+            r"WORKDIR[^\n]{0,30}0B|0B`?[^\n]{0,20}(≠|라고 해서|에 ?가까|에 ?가깝)|파일 크기\(바이트\)와 같"
         ),
         STORE,
     ),
-    "RepoDigests differ from the image ID": (re.compile(r"이미지 ID 와 다릅니다"), STORE),
+    "RepoDigests differ from the image ID": (re.compile(r"이미지 ID ?와 다릅니다"), STORE),
     "the course image is a stand-in": (
         re.compile(r"대체 이미지라"),
         re.compile(r"course images present"),
