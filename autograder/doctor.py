@@ -1,6 +1,9 @@
 """``docker-course doctor``: is this machine ready for the course? One line per check.
 
-The notebooks' first cell calls :func:`run` with ``quick=True`` and shows the report.
+The notebooks' first cell calls :func:`run` with ``quick=True`` and shows the report. The
+terminal reads English; the notebook's table reads Korean (``label_ko``, ``detail_ko``,
+``fix_ko``) and keeps each finding's English name beside its label, because the notebooks'
+prose points at lines by it (the setup cell's `engine kind` line).
 """
 
 from __future__ import annotations
@@ -28,6 +31,24 @@ from .waiting import wait_until
 PYTHON_DEPS = ("docker", "nbgrader", "papermill", "ipywidgets", "jupyterlab")
 MIN_FREE_BYTES = 2 * 1024**3
 FIX_ENGINE = "run `docker-course engine up` (or `make lab`); on macOS/Windows start Docker Desktop"
+FIX_ENGINE_KO = (
+    "터미널에서 `docker-course engine up`(또는 `make lab`)을 실행하세요. "
+    "macOS/Windows에서는 Docker Desktop을 켜세요."
+)
+FIX_GUARDED_KO = "위 메시지를 읽으세요. 엔진 상태는 `docker-course engine status`가 보여 줍니다."
+NOT_CHECKED_KO = "확인하지 못함: 엔진이 답하지 않음"
+
+#: finding name (the CLI's, stable: notebooks and tests point at it) → the notebook's label
+LABELS_KO = {
+    "Python packages": "파이썬 패키지",
+    "docker CLI": "docker 명령",
+    "engine reachable": "엔진 연결",
+    "engine kind": "엔진 종류",
+    "can run a container": "컨테이너 실행",
+    "port publishing": "포트 연결",
+    "course images present": "과정 이미지",
+    "free disk": "디스크 여유 공간",
+}
 
 
 @dataclass(frozen=True)
@@ -37,11 +58,23 @@ class Finding:
     detail: str
     fix: str = ""
     required: bool = True
+    detail_ko: str = ""  # for the notebook; the English detail when empty
+    fix_ko: str = ""  # for the notebook; the English fix when empty
 
-    def line(self) -> str:
-        mark = "✓" if self.ok else ("✗" if self.required else "!")
-        text = f"{mark} {self.name}: {self.detail}"
-        return text if self.ok or not self.fix else f"{text}\n    → {self.fix}"
+    @property
+    def label_ko(self) -> str:
+        return LABELS_KO.get(self.name, self.name)
+
+    @property
+    def mark(self) -> str:
+        return "✓" if self.ok else ("✗" if self.required else "!")
+
+    def line(self, *, korean: bool = False) -> str:
+        name, detail, fix = self.name, self.detail, self.fix
+        if korean:
+            name, detail, fix = self.label_ko, self.detail_ko or detail, self.fix_ko or fix
+        text = f"{self.mark} {name}: {detail}"
+        return text if self.ok or not fix else f"{text}\n    → {fix}"
 
 
 @dataclass
@@ -52,20 +85,21 @@ class Report:
     def ok(self) -> bool:
         return all(f.ok or not f.required for f in self.findings)
 
-    def text(self) -> str:
-        return "\n".join(f.line() for f in self.findings)
+    def text(self, *, korean: bool = False) -> str:
+        return "\n".join(f.line(korean=korean) for f in self.findings)
 
     def _repr_html_(self) -> str:
         rows = []
         for f in self.findings:
             color = "#1a7f37" if f.ok else ("#cf222e" if f.required else "#9a6700")
-            mark = "✓" if f.ok else ("✗" if f.required else "!")
-            fix = "" if f.ok or not f.fix else f"<br><small>→ {html.escape(f.fix)}</small>"
+            fix_text = f.fix_ko or f.fix
+            fix = "" if f.ok or not fix_text else f"<br><small>→ {html.escape(fix_text)}</small>"
             rows.append(
-                f"<tr><td style='color:{color};font-weight:bold'>{mark}</td>"
-                f"<td>{html.escape(f.name)}</td><td>{html.escape(f.detail)}{fix}</td></tr>"
+                f"<tr><td style='color:{color};font-weight:bold'>{f.mark}</td>"
+                f"<td>{html.escape(f.label_ko)} <code>{html.escape(f.name)}</code></td>"
+                f"<td>{html.escape(f.detail_ko or f.detail)}{fix}</td></tr>"
             )
-        title = "환경 점검 통과" if self.ok else "환경 점검 실패 — 아래 → 의 안내를 따르세요"
+        title = "환경 점검 통과" if self.ok else "환경 점검 실패 — 아래 → 표시의 안내를 따르세요"
         return f"<div><b>{title}</b><table>{''.join(rows)}</table></div>"
 
 
@@ -79,16 +113,35 @@ def run(*, quick: bool = False, spec: engine.EngineSpec | None = None) -> Report
     if info is None:
         spec = spec or engine.default_spec()
         where = spec.base_url()
-        fix = FIX_ENGINE
+        fix, fix_ko = FIX_ENGINE, FIX_ENGINE_KO
         if spec.explicit_host:
             where = f"DOCKER_HOST={where}"
             fix = "start the engine DOCKER_HOST points at, or `unset DOCKER_HOST`"
-        add(Finding("engine reachable", False, f"no answer at {where}", fix))
+            fix_ko = "DOCKER_HOST가 가리키는 엔진을 켜거나 `unset DOCKER_HOST` 하세요."
+        add(
+            Finding(
+                "engine reachable",
+                False,
+                f"no answer at {where}",
+                fix,
+                detail_ko=f"{where}에서 답이 없음",
+                fix_ko=fix_ko,
+            )
+        )
         dependent = ["course images present"]
         if not quick:
             dependent = ["can run a container", "port publishing", *dependent]
         for name in dependent:
-            add(Finding(name, False, "not checked: the engine does not answer", fix))
+            add(
+                Finding(
+                    name,
+                    False,
+                    "not checked: the engine does not answer",
+                    fix,
+                    detail_ko=NOT_CHECKED_KO,
+                    fix_ko=fix_ko,
+                )
+            )
         add(_free_disk(None))
         return report
     add(
@@ -97,15 +150,13 @@ def run(*, quick: bool = False, spec: engine.EngineSpec | None = None) -> Report
             True,
             f"Docker {info.version}, API {info.api_version}, "
             f"storage {info.storage_driver}, at {info.host}",
+            detail_ko=f"Docker {info.version}, API {info.api_version}, "
+            f"스토리지 드라이버 {info.storage_driver}, 주소 {info.host}",
         )
     )
     dc = engine.client(spec)
     try:
-        add(
-            _guarded(
-                "engine kind", lambda: Finding("engine kind", True, engine_kind.detect(dc).line())
-            )
-        )
+        add(_guarded("engine kind", lambda: _engine_kind(dc)))
         if not quick:
             add(_guarded("can run a container", lambda: _can_run(dc)))
             add(_guarded("port publishing", lambda: _port_publishing(dc)))
@@ -132,6 +183,7 @@ def _guarded(name: str, check: Callable[[], Finding]) -> Finding:
             False,
             f"{type(exc).__name__}: {exc}"[:300],
             "read the message above; `docker-course engine status` shows the engine",
+            fix_ko=FIX_GUARDED_KO,
         )
 
 
@@ -153,6 +205,8 @@ def _python_deps(*, import_them: bool = True) -> Finding:
             False,
             "cannot import " + ", ".join(missing),
             "run `make lab` (it installs them into .venv), or `pip install -e .`",
+            detail_ko="불러올 수 없음: " + ", ".join(missing),
+            fix_ko="`make lab`을 실행하세요(.venv에 설치합니다). 또는 `pip install -e .`",
         )
     return Finding("Python packages", True, ", ".join(found))
 
@@ -165,6 +219,8 @@ def _docker_cli() -> Finding:
             False,
             "`docker` is not on PATH",
             "install the Docker CLI (Debian: `apt-get install docker.io`)",
+            detail_ko="PATH에 `docker`가 없음",
+            fix_ko="Docker CLI를 설치하세요 (Debian: `apt-get install docker.io`).",
         )
     done = subprocess.run([path, "--version"], capture_output=True, text=True, check=False)
     return Finding("docker CLI", done.returncode == 0, done.stdout.strip() or path)
@@ -187,6 +243,8 @@ def _can_run(dc: docker.DockerClient) -> Finding:
         ok,
         "busybox said ok" if ok else f"exit {status}, {logs}",
         "read `docker-course engine status` and the engine log",
+        detail_ko="busybox가 ok라고 답함" if ok else f"종료 {status}, {logs}",
+        fix_ko="`docker-course engine status`와 엔진 로그를 읽어 보세요.",
     )
 
 
@@ -218,6 +276,8 @@ def _port_publishing(dc: docker.DockerClient) -> Finding:
         body == token,
         f"127.0.0.1:{port} → container port 8080",
         "the engine cannot publish ports: check iptables and the engine log",
+        detail_ko=f"127.0.0.1:{port} → 컨테이너 포트 8080",
+        fix_ko="엔진이 포트를 연결하지 못합니다: iptables와 엔진 로그를 확인하세요.",
     )
 
 
@@ -230,15 +290,21 @@ def _course_images(dc: docker.DockerClient) -> Finding:
             False,
             "missing: " + ", ".join(missing),
             "run `docker-course images prepare` (or `images load BUNDLE.tar`)",
+            detail_ko="없는 이미지: " + ", ".join(missing),
+            fix_ko="`docker-course images prepare`(또는 `images load 번들.tar`)를 실행하세요.",
         )
     parts = [f"{s.image.ref} ({s.status})" for s in states]
     standins = [s for s in states if s.status == "stand-in"]
-    detail = ", ".join(parts)
+    detail = detail_ko = ", ".join(parts)
     if standins:
         detail += (
             " — stand-ins are offline look-alikes built from host files, not the official images"
         )
-    return Finding("course images present", True, detail)
+        detail_ko += (
+            " — stand-in은 호스트의 파일로 오프라인에서 만든 비슷한 이미지로, "
+            "공식 이미지가 아닙니다"
+        )
+    return Finding("course images present", True, detail, detail_ko=detail_ko)
 
 
 def _free_disk(root_dir: str | None) -> Finding:
@@ -252,4 +318,7 @@ def _free_disk(root_dir: str | None) -> Finding:
         f"{free / 1024**3:.1f} GiB free at {where}",
         f"free at least {wanted / 1024**3:.1f} GiB (e.g. `docker system prune` of your own "
         "leftovers)",
+        detail_ko=f"{where}에 {free / 1024**3:.1f} GiB 남음",
+        fix_ko=f"{wanted / 1024**3:.1f} GiB 이상을 비우세요 "
+        "(예: 직접 만든 것 중 남은 것을 `docker system prune`으로 지우기).",
     )

@@ -8,6 +8,7 @@ that loaded that bundle. A new engine starts from a copy of the template (``cp -
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -56,6 +57,8 @@ def template(tar: Path, *, base: Path = DATA_BASE, user: SlotUser | None = None)
     suffix = f"-{user.name}-{user.uid}-{user.subid_start}" if user else ""
     final = base / f"{TEMPLATE_PREFIX}{_key(tar)}{suffix}"
     if (final / ".complete").is_file():
+        with contextlib.suppress(OSError):  # in use: another checkout's run must not reap it
+            os.utime(final)
         return final
     base.mkdir(parents=True, exist_ok=True)
     staging = base / f".{final.name}-{secrets.token_hex(4)}"
@@ -89,7 +92,9 @@ def _key(tar: Path) -> str:
 
 
 def _remove_stale(base: Path, *, keep: str) -> None:
-    """Templates of other bundles or engines (every user's template of this one is kept)."""
+    """Templates of other bundles or engines (every user's template of this one is kept) that
+    no run has used for :data:`STALE_TEMPLATE_AGE` (each use touches a template): another
+    checkout grading on this machine keeps its own."""
     for old in base.glob(f"{TEMPLATE_PREFIX}*"):
         if not old.name.startswith(keep) and time.time() - old.stat().st_mtime > STALE_TEMPLATE_AGE:
             shutil.rmtree(old, ignore_errors=True)

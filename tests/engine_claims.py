@@ -12,8 +12,9 @@ from collections.abc import Iterator
 
 import nbformat
 
-#: the setup cell's line about the student's engine, as the doctor's HTML table shows it
-ENGINE_KIND_LINE = re.compile(r"engine kind</td><td>([^<]*)")
+#: the setup cell's line about the student's engine, as the doctor's HTML table shows it: the
+#: Korean label, then the finding's name in <code> (the name the prose points at), then detail
+ENGINE_KIND_LINE = re.compile(r"engine kind(?:</code>)?</td><td>([^<]*)")
 STORE = re.compile(r"클래식|containerd|engine kind")
 NEVER = re.compile(r"(?!)")  # a claim no qualifier makes true
 
@@ -26,7 +27,8 @@ CLAIMS = {
     "tar size over 100 MB": (re.compile(r"(tar|파일)[^.\n]{0,40}100 ?MB ?(가 넘|이상)"), STORE),
     "history SIZE: 0B, or file bytes": (
         re.compile(
-            r"WORKDIR[^\n]{0,30}0B|0B`?[^\n]{0,20}(≠|라고 해서|에 ?가까|에 ?가깝)|파일 크기\(바이트\)와 같"
+            r"WORKDIR[^\n]{0,30}0B|0B`?[^\n]{0,20}(≠|라고 해서|에 ?가까|에 ?가깝)"
+            r"|파일 크기\(바이트\)와 같"
         ),
         STORE,
     ),

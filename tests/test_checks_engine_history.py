@@ -10,7 +10,13 @@ from pathlib import Path
 import docker
 import pytest
 
-from autograder.checks import ContainerLifecycle, ImageMadeHere, LoadedAfterRemoval
+from autograder.checks import (
+    ContainerLifecycle,
+    ImageMadeHere,
+    LoadedAfterRemoval,
+    ReplacedImageRemoved,
+    previous_id,
+)
 from autograder.checks.history import ENGINE_BUFFER, ENV, UNKNOWN
 from autograder.grading.recorder import Recorder
 from autograder.private_engine import PrivateEngine
@@ -70,3 +76,23 @@ def test_a_full_buffer_gives_no_false_fail(
     monkeypatch.setenv(ENV, str(recording))
     assert ContainerLifecycle("early")(dc).passed, "the recording holds the early events"
     assert not ContainerLifecycle("never-made")(dc).passed, "a complete record decides"
+
+
+def test_a_rebuild_leaves_a_dangling_image_until_it_is_pruned(fresh_engine: PrivateEngine) -> None:
+    dc = fresh_engine.client()
+    _build(dc, "study/x:dev")
+    first = dc.images.get("study/x:dev").id
+    assert not ReplacedImageRemoved("study/x:dev")(dc).passed, "one build counted as a rebuild"
+    context = io.BytesIO()
+    with tarfile.open(fileobj=context, mode="w") as tar:
+        data = b'FROM busybox:1.37\nRUN echo again > /built\nCMD ["sh"]\n'
+        info = tarfile.TarInfo("Dockerfile")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    context.seek(0)
+    dc.images.build(fileobj=context, custom_context=True, tag="study/x:dev", rm=True)
+    assert previous_id(dc, "study/x:dev") == first
+    left = ReplacedImageRemoved("study/x:dev")(dc)
+    assert not left.passed and "<none>" in left.seen, left.message
+    dc.images.prune(filters={"dangling": True})
+    assert ReplacedImageRemoved("study/x:dev")(dc).passed

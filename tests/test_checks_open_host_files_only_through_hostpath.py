@@ -32,6 +32,7 @@ def test_the_file_checks_declare_host_paths() -> None:
     declared = {c.__name__: host_path_fields(c) for c in _all_checks() if host_path_fields(c)}
     assert declared == {
         "CopiedFromContainer": ("host_path",),
+        "ExportedTar": ("path",),
         "HostFile": ("path",),
         "LoadedFromTar": ("path",),
         "SavedTar": ("path",),
@@ -45,6 +46,7 @@ def test_the_file_checks_declare_host_paths() -> None:
         checks.SavedTar("/x/a.tar", "study/hello:1.0"),
         checks.LoadedFromTar("study/hello:1.0", "/x/a.tar"),
         checks.CopiedFromContainer("/x/app.js", "temp1", "/app/app.js"),
+        checks.ExportedTar("/x/e.tar", "app/app.js"),
     ],
     ids=lambda c: type(c).__name__,
 )

@@ -17,7 +17,7 @@ from .containers import (
     FileInContainer,
     PortPublished,
 )
-from .history import ContainerLifecycle, LoadedAfterRemoval
+from .history import ContainerLifecycle, LoadedAfterRemoval, ReplacedImageRemoved, previous_id
 from .http import HttpReply
 from .images import (
     FileInImage,
@@ -39,6 +39,7 @@ from .layers import (
     SharedLayers,
     ValueFromLayer,
 )
+from .lifecycle import ExportedTar, RestartedKeepsFile
 from .volumes import HostFile, MountedAt, VolumeExists, VolumeFile
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "ContainerRunning",
     "CopiedFromContainer",
     "DiffHas",
+    "ExportedTar",
     "FileInContainer",
     "FileInImage",
     "FileInImageLacks",
@@ -73,6 +75,8 @@ __all__ = [
     "NoLayerHas",
     "OnlyTopLayerDiffers",
     "PortPublished",
+    "ReplacedImageRemoved",
+    "RestartedKeepsFile",
     "Results",
     "RunsAs",
     "RunsAsNonRoot",
@@ -84,5 +88,6 @@ __all__ = [
     "VolumeFile",
     "check",
     "client",
+    "previous_id",
     "require",
 ]

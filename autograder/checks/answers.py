@@ -1,4 +1,8 @@
-"""Checks of answer variables (choice questions, computed values)."""
+"""Checks of answer variables (choice questions, computed values).
+
+A failure says what is wrong with the value given, never what was expected
+(:mod:`.mismatch`): one wrong try must not hand over the answer.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,9 @@ from typing import Any
 
 import docker
 
+from ..korean import particle
 from .base import Check, CheckResult, fail, ok
+from .mismatch import describe, engine_ids, kind
 
 
 @dataclass(frozen=True)
@@ -28,7 +34,11 @@ class Answer(Check):
             return fail(self.title, "답을 적음", "비어 있음", "변수에 답을 넣고 셀을 실행하세요.")
         if _norm(self.value) in {_norm(a) for a in self.accepted}:
             return ok(self.title)
-        return fail(self.title, "맞는 답", repr(self.value))
+        seen = repr(self.value)[:80]
+        kinds = {kind(a) for a in self.accepted}
+        if len(kinds) == 1 and "None" not in kinds and kind(self.value) not in kinds:
+            seen += f" ({kind(self.value)}: {particle(kinds.pop(), '이/가')} 필요)"
+        return fail(self.title, "맞는 답", seen)
 
     def __call__(self, dc: docker.DockerClient | None = None) -> CheckResult:
         result = self.run(None)  # answers need no engine
@@ -53,7 +63,8 @@ class Computed(Check):
         expected = self.truth(dc)
         if self.value == expected:
             return ok(self.title)
-        return fail(self.title, repr(expected)[:80], repr(self.value)[:80])
+        wrong = describe(self.value, expected, known=engine_ids(dc))
+        return fail(self.title, wrong.expected, wrong.seen, wrong.hint)
 
 
 def _norm(value: Any) -> Any:

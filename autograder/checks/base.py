@@ -8,9 +8,11 @@ becomes a failed result that says so. :func:`require` turns failures into one As
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -90,7 +92,7 @@ class Check:
             return fail(
                 self.title,
                 "제출물의 폴더 안의 파일",
-                f"{exc}: 밖의 파일 (링크나 .. 로 폴더를 벗어남)",
+                f"{exc}: 밖의 파일 (링크나 ..을 거쳐 폴더를 벗어남)",
                 "링크가 아니라 파일 자체를 그 경로에 두세요.",
             )
         except (docker.errors.DockerException, requests.RequestException, OSError) as exc:
@@ -99,7 +101,7 @@ class Check:
                 self.title,
                 "엔진이 답함",
                 f"{type(exc).__name__}: {text}"[:300],
-                "`docker-course doctor` 로 환경을 점검하세요.",
+                "`docker-course doctor`로 환경을 점검하세요.",
             )
         if not result.passed and self.hint and not result.hint:
             result = CheckResult(result.title, False, result.expected, result.seen, self.hint)
@@ -133,10 +135,10 @@ class Results:
             detail = ""
             if not r.passed:
                 bits = [("기대", r.expected), ("실제", r.seen), ("힌트", r.hint)]
-                detail = "".join(f"<div><b>{k}</b>: {html.escape(v)}</div>" for k, v in bits if v)
+                detail = "".join(f"<div><b>{k}</b>: {_with_code(v)}</div>" for k, v in bits if v)
             rows.append(
                 f"<tr><td style='color:{color};font-weight:bold;vertical-align:top'>{mark}</td>"
-                f"<td style='text-align:left'>{html.escape(r.title)}{detail}</td></tr>"
+                f"<td style='text-align:left'>{_with_code(r.title)}{detail}</td></tr>"
             )
         done = sum(r.passed for r in self.results)
         head = f"{done}/{len(self.results)} 통과"
@@ -146,18 +148,73 @@ class Results:
         )
 
 
+_RECORDED: dict[Check, CheckResult] = {}  # each check's result when its cell last ran
+
+
 def check(*checks: Check | CheckResult, dc: docker.DockerClient | None = None) -> Results:
     """Run checks (results pass through) and return them for display."""
-    return Results([c if isinstance(c, CheckResult) else c(dc) for c in checks])
+    results = []
+    for c in checks:
+        result = c if isinstance(c, CheckResult) else c(dc)
+        if not isinstance(c, CheckResult):
+            with contextlib.suppress(TypeError):  # a check with an unhashable field
+                _RECORDED[c] = result
+        results.append(result)
+    return Results(results)
+
+
+def recorded(c: Check) -> CheckResult | None:
+    """The result ``c`` gave when a check cell last ran it in this kernel, if it did: a task is
+    judged by the state it left, as grading (which runs the cells in order) judges it."""
+    try:
+        return _RECORDED.get(c)
+    except TypeError:
+        return None
+
+
+class ChecksFailed(AssertionError):
+    """What :func:`require` raises: an AssertionError (the cell fails, nbgrader scores it 0)
+    that IPython shows as its ✗ lines, without a Python traceback through this module."""
+
+    def __init__(self, results: Results) -> None:
+        self.results = results
+        super().__init__("\n" + "\n".join(r.message for r in results if not r.passed))
+
+    def _render_traceback_(self) -> list[str]:
+        failed = [r for r in self.results if not r.passed]
+        head = (
+            f"\x1b[31m✗ 확인 {len(failed)}개를 통과하지 못했습니다\x1b[0m (위 표의 힌트를 보세요)"
+        )
+        return [head, *(r.message for r in failed)]
 
 
 def require(*checks: Check | CheckResult, dc: docker.DockerClient | None = None) -> Results:
-    """Like :func:`check`, but raise one AssertionError that lists every failure."""
+    """Like :func:`check`, but raise one :class:`ChecksFailed` that lists every failure; in a
+    notebook the friendly table (✗, 기대, 실제, 힌트) is shown first."""
     results = check(*checks, dc=dc)
     if not results.passed:
-        failed = [r.message for r in results if not r.passed]
-        raise AssertionError("\n" + "\n".join(failed))
+        _show(results)
+        raise ChecksFailed(results)
     return results
+
+
+def _show(results: Results) -> None:
+    """Display the results' table when an IPython kernel runs this (never on stderr)."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython comes with every kernel
+        return
+    if get_ipython() is not None:
+        display(results)
+
+
+_CODE = re.compile(r"`([^`\n]+)`")
+
+
+def _with_code(text: str) -> str:
+    """HTML of ``text`` with its `code` spans as <code> (escaped first)."""
+    return _CODE.sub(r"<code>\1</code>", html.escape(text))
 
 
 @functools.lru_cache(maxsize=4)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import docker
 import docker.errors
 
+from ..korean import particle
 from .base import Check, CheckResult, fail, join, ok, short_id
 from .hostpath import HostPath
 from .images import _preview, get_image, read_from_container
@@ -24,9 +25,9 @@ def get_container(dc: docker.DockerClient, name: str):
 def _missing(title: str, name: str) -> CheckResult:
     return fail(
         title,
-        f"컨테이너 {name} 가 있음",
+        f"컨테이너 {particle(name, '이/가')} 있음",
         "그런 컨테이너가 없음",
-        f"`docker ps -a` 로 확인하고, `--name {name}` 으로 만드세요.",
+        f"`docker ps -a`로 확인하고, {particle(f'`--name {name}`', '으로/로')} 만드세요.",
     )
 
 
@@ -36,7 +37,7 @@ class ContainerExists(Check):
 
     @property
     def title(self) -> str:
-        return f"컨테이너 {self.name} 가 있다"
+        return f"컨테이너 {particle(self.name, '이/가')} 있다"
 
     def run(self, dc: docker.DockerClient) -> CheckResult:
         container = get_container(dc, self.name)
@@ -51,7 +52,7 @@ class ContainerAbsent(Check):
 
     @property
     def title(self) -> str:
-        return f"컨테이너 {self.name} 는 지워졌다"
+        return f"컨테이너 {particle(self.name, '은/는')} 지워졌다"
 
     def run(self, dc: docker.DockerClient) -> CheckResult:
         container = get_container(dc, self.name)
@@ -61,7 +62,7 @@ class ContainerAbsent(Check):
             self.title,
             "컨테이너가 없음",
             f"아직 있음 ({container.status})",
-            f"`docker rm -f {self.name}` 로 지우세요.",
+            f"{particle(f'`docker rm -f {self.name}`', '으로/로')} 지우세요.",
         )
 
 
@@ -71,7 +72,7 @@ class ContainerRunning(Check):
 
     @property
     def title(self) -> str:
-        return f"컨테이너 {self.name} 가 실행 중이다"
+        return f"컨테이너 {particle(self.name, '이/가')} 실행 중이다"
 
     def run(self, dc: docker.DockerClient) -> CheckResult:
         container = get_container(dc, self.name)
@@ -85,20 +86,24 @@ class ContainerRunning(Check):
             self.title,
             "running",
             f"{container.status} (종료 코드 {code}) {_preview(logs)}",
-            f"`docker logs {self.name}` 로 이유를 보고, `-d` 로 실행했는지 확인하세요.",
+            f"{particle(f'`docker logs {self.name}`', '으로/로')} 이유를 보고, "
+            "`-d`로 실행했는지 확인하세요.",
         )
 
 
 @dataclass(frozen=True)
 class ContainerFromImage(Check):
-    """The container was created from the image that ``ref`` names now (by ID, not by name)."""
+    """The container was created from the image that ``ref`` names now (by ID, not by name).
+    A failure names the image the container has instead, by its tags (IDs are answers to find
+    elsewhere in the course)."""
 
     name: str
     ref: str
 
     @property
     def title(self) -> str:
-        return f"컨테이너 {self.name} 는 이미지 {self.ref} 로 만들어졌다"
+        name, ref = particle(self.name, "은/는"), particle(self.ref, "으로/로")
+        return f"컨테이너 {name} 이미지 {ref} 만들어졌다"
 
     def run(self, dc: docker.DockerClient) -> CheckResult:
         container = get_container(dc, self.name)
@@ -110,10 +115,20 @@ class ContainerFromImage(Check):
         used = container.attrs.get("Image", "")
         if used == image.id:
             return ok(self.title, short_id(used))
+        try:
+            tags = dc.images.get(used).tags
+        except docker.errors.ImageNotFound:
+            tags = []
+        seen = (
+            f"다른 이미지 {particle(join(tags), '으로/로')} 만들어짐"
+            if tags
+            else "이름 없는 다른 이미지로 만들어짐 "
+            "(같은 이름으로 다시 빌드하기 전의 이미지일 수 있음)"
+        )
         return fail(
             self.title,
-            f"이미지 ID {short_id(image.id)}",
-            f"이미지 ID {short_id(used)}",
+            f"지금 {particle(self.ref, '이/가')} 가리키는 이미지",
+            seen,
             "이미지를 다시 빌드했다면 컨테이너도 새로 만들어야 새 이미지를 씁니다.",
         )
 
@@ -129,7 +144,7 @@ class PortPublished(Check):
     @property
     def title(self) -> str:
         where = f"호스트 {self.host_port}" if self.host_port else "호스트의 어떤 포트"
-        return f"{self.name} 의 {self.container_port}/tcp 가 {where} 에 연결됐다"
+        return f"{self.name}의 {particle(f'{self.container_port}/tcp', '이/가')} {where}에 연결됐다"
 
     def run(self, dc: docker.DockerClient) -> CheckResult:
         container = get_container(dc, self.name)
@@ -147,7 +162,7 @@ class PortPublished(Check):
             self.title,
             f"-p {want}:{self.container_port}",
             f"연결: {join(p or '?' for p in ports)}",
-            "포트 연결은 컨테이너를 만들 때 정합니다: 지우고 `-p` 를 붙여 다시 만드세요.",
+            "포트 연결은 컨테이너를 만들 때 정합니다: 지우고 `-p`를 붙여 다시 만드세요.",
         )
 
 
@@ -161,7 +176,7 @@ class DiffHas(Check):
     @property
     def title(self) -> str:
         listed = join(f"{k} {p}" for p, k in self.entries)
-        return f"{self.name} 의 쓰기 레이어(docker diff)에 {listed}"
+        return f"{self.name}의 쓰기 레이어(docker diff)에 {listed}"
 
     def run(self, dc: docker.DockerClient) -> CheckResult:
         container = get_container(dc, self.name)
@@ -176,7 +191,7 @@ class DiffHas(Check):
             join(f"{k} {p}" for p, k in self.entries),
             join(f"{k} {p}" for p, k in sorted(seen.items())),
             "컨테이너 안의 파일을 실제로 바꿨는지 확인하세요 "
-            "(docker diff 는 바뀐 경로만 보여 줍니다).",
+            "(docker diff는 바뀐 경로만 보여 줍니다).",
         )
 
 
@@ -192,9 +207,9 @@ class FileInContainer(Check):
     @property
     def title(self) -> str:
         if self.absent:
-            return f"컨테이너 {self.name} 안에 {self.path} 가 없다"
+            return f"컨테이너 {self.name} 안에 {particle(self.path, '이/가')} 없다"
         extra = f" (내용에 {self.contains!r})" if self.contains else ""
-        return f"컨테이너 {self.name} 안에 {self.path} 가 있다{extra}"
+        return f"컨테이너 {self.name} 안에 {particle(self.path, '이/가')} 있다{extra}"
 
     def run(self, dc: docker.DockerClient) -> CheckResult:
         container = get_container(dc, self.name)
@@ -229,7 +244,8 @@ class CopiedFromContainer(Check):
 
     @property
     def title(self) -> str:
-        return f"{self.host_path} 는 컨테이너 {self.name} 의 {self.path} 와 같다"
+        host, inside = particle(str(self.host_path), "은/는"), particle(self.path, "과/와")
+        return f"{host} 컨테이너 {self.name}의 {inside} 같다"
 
     def run(self, dc: docker.DockerClient) -> CheckResult:
         container = get_container(dc, self.name)
@@ -243,15 +259,15 @@ class CopiedFromContainer(Check):
                 self.title,
                 "호스트에 복사한 파일",
                 "파일이 없음",
-                f"`docker cp {self.name}:{self.path} 호스트경로` 로 꺼내세요.",
+                f"`docker cp {self.name}:{self.path} 호스트경로`로 꺼내세요.",
             )
         with self.host_path.open() as fh:
             copied = fh.read(len(inside) + 1)  # longer is different: no need to read it all
         if copied != inside:
             return fail(
                 self.title,
-                _preview(inside.decode(errors="replace")),
-                _preview(copied.decode(errors="replace")),
+                f"컨테이너 안의 {particle(self.path, '과/와')} 같은 바이트",
+                f"다른 내용: {_preview(copied.decode(errors='replace'))}",
                 "복사한 뒤 파일을 고치지 않았는지, 다른 컨테이너에서 꺼내지 않았는지 보세요.",
             )
         return ok(self.title, f"{len(copied)} 바이트")

@@ -25,7 +25,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import docker
+import docker.errors
 
+from ..korean import particle
 from .base import Check, CheckResult, fail, ok, short_id
 from .images import get_image
 
@@ -105,7 +107,7 @@ class ContainerLifecycle(Check):
     @property
     def title(self) -> str:
         what = "만들었다가 지웠다" if self.removed else "만들었다"
-        return f"컨테이너 {self.name} 를 {what} (엔진 기록)"
+        return f"컨테이너 {particle(self.name, '을/를')} {what} (엔진 기록)"
 
     def run(self, dc: docker.DockerClient) -> CheckResult:
         past = history(dc)
@@ -116,9 +118,9 @@ class ContainerLifecycle(Check):
                 return ok(self.title, UNKNOWN)
             return fail(
                 self.title,
-                f"컨테이너 {self.name} 를 만든 기록",
+                f"컨테이너 {particle(self.name, '을/를')} 만든 기록",
                 "그런 컨테이너를 만든 적이 없음",
-                f"`docker run ... --name {self.name} ...` 로 먼저 만드세요.",
+                f"`docker run ... --name {self.name} ...`으로 먼저 만드세요.",
             )
         if self.removed:
             first = created[0].get("timeNano", 0)
@@ -126,9 +128,9 @@ class ContainerLifecycle(Check):
             if not gone:
                 return fail(
                     self.title,
-                    f"{self.name} 를 지운 기록",
+                    f"{particle(self.name, '을/를')} 지운 기록",
                     "만들었지만 지우지 않았음",
-                    f"`docker rm -f {self.name}` 로 지우세요.",
+                    f"{particle(f'`docker rm -f {self.name}`', '으로/로')} 지우세요.",
                 )
         return ok(self.title, f"{len(created)}번 만듦")
 
@@ -142,7 +144,7 @@ class LoadedAfterRemoval(Check):
 
     @property
     def title(self) -> str:
-        return f"{self.ref} 를 지운 뒤 docker load 로 다시 불러왔다 (엔진 기록)"
+        return f"{particle(self.ref, '을/를')} 지운 뒤 docker load로 다시 불러왔다 (엔진 기록)"
 
     def run(self, dc: docker.DockerClient) -> CheckResult:
         image = get_image(dc, self.ref)
@@ -165,8 +167,78 @@ class LoadedAfterRemoval(Check):
             return ok(self.title, UNKNOWN)
         if not removed:
             seen = "지운 기록이 없음"
-            hint = f"`docker rmi {self.ref}` 로 지운 뒤 `docker load -i 파일` 로 불러오세요."
+            hint = (
+                f"{particle(f'`docker rmi {self.ref}`', '으로/로')} 지운 뒤 "
+                "`docker load -i 파일`로 불러오세요."
+            )
         else:
             seen = "지운 뒤 불러온 기록이 없음"
-            hint = f"`docker load -i 파일` 로 {self.ref} 를 다시 불러오세요."
-        return fail(self.title, "지운 뒤 docker load 로 불러온 기록", seen, hint)
+            hint = f"`docker load -i 파일`로 {particle(self.ref, '을/를')} 다시 불러오세요."
+        return fail(self.title, "지운 뒤 docker load로 불러온 기록", seen, hint)
+
+
+def replaced_ids(dc: docker.DockerClient, ref: str) -> list[str]:
+    """IDs of the images that carried the tag ``ref`` before the image that carries it now
+    (oldest first), from the engine's history: a rebuild under the same name leaves the old
+    image without a name — a dangling ``<none>`` image."""
+    current = get_image(dc, ref)
+    tagged = [
+        _actor(e)
+        for e in history(dc).of("image", {"tag"})
+        if _name(e) in {ref, f"docker.io/library/{ref}", f"docker.io/{ref}"}
+    ]
+    seen: list[str] = []
+    for image_id in tagged:
+        if image_id and image_id not in seen and (current is None or image_id != current.id):
+            seen.append(image_id)
+    return seen
+
+
+def previous_id(dc: docker.DockerClient, ref: str) -> str | None:
+    """The image that carried ``ref`` just before the current one, or ``None``."""
+    replaced = replaced_ids(dc, ref)
+    return replaced[-1] if replaced else None
+
+
+@dataclass(frozen=True)
+class ReplacedImageRemoved(Check):
+    """``ref`` was built again (its previous image lost the name and became dangling), and that
+    previous image has been removed since (``docker image prune`` or ``docker rmi ID``)."""
+
+    ref: str
+
+    @property
+    def title(self) -> str:
+        return f"다시 빌드해 이름을 잃은 이전 {particle(self.ref, '이/가')} 지워졌다 (엔진 기록)"
+
+    def run(self, dc: docker.DockerClient) -> CheckResult:
+        if get_image(dc, self.ref) is None:
+            return fail(self.title, f"엔진에 {self.ref}", "그런 이미지가 없음")
+        past = history(dc)
+        replaced = replaced_ids(dc, self.ref)
+        if not replaced:
+            if not past.complete:
+                return ok(self.title, UNKNOWN)
+            return fail(
+                self.title,
+                f"{particle(self.ref, '을/를')} 두 번 빌드한 기록",
+                "한 번만 빌드됨 (이름을 잃은 이미지가 없음)",
+                "`app.js`를 바꾼 뒤 같은 이름으로 한 번 더 빌드하세요.",
+            )
+        left = [image_id for image_id in replaced if _exists(dc, image_id)]
+        if left:
+            return fail(
+                self.title,
+                "이름을 잃은 이전 이미지가 지워짐",
+                f"<none> 이미지 {len(left)}개가 남아 있음",
+                "`docker images -f dangling=true`로 보고 `docker image prune -f`로 지우세요.",
+            )
+        return ok(self.title, f"이전 이미지 {len(replaced)}개 지워짐")
+
+
+def _exists(dc: docker.DockerClient, image_id: str) -> bool:
+    try:
+        dc.images.get(image_id)
+    except docker.errors.ImageNotFound:
+        return False
+    return True

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import docker
 
+from ..korean import particle
 from ..waiting import wait_until
 from .base import Check, CheckResult, fail, ok
 
@@ -23,7 +24,10 @@ class HttpReply(Check):
 
     @property
     def title(self) -> str:
-        return f"http://{self.host}:{self.port}{self.path} 가 {self.body!r} 로 답한다"
+        url = f"http://{self.host}:{self.port}{self.path}"
+        if self.exact:
+            return f"{url}의 응답 = {self.body!r}"
+        return f"{url}의 응답에 {self.body!r} 포함"
 
     def run(self, dc: docker.DockerClient) -> CheckResult:
         url = f"http://{self.host}:{self.port}{self.path}"
@@ -31,8 +35,8 @@ class HttpReply(Check):
             return fail(
                 self.title,
                 repr(self.body),
-                f"포트 {self.port} 를 연결한 실행 중인 컨테이너가 없음",
-                f"`docker ps` 로 확인하고 `-p {self.port}:…` 로 컨테이너를 실행하세요.",
+                f"포트 {particle(self.port, '을/를')} 연결한 실행 중인 컨테이너가 없음",
+                f"`docker ps`로 확인하고 `-p {self.port}:…`로 컨테이너를 실행하세요.",
             )
         seen: list[str] = []
 
@@ -55,6 +59,6 @@ class HttpReply(Check):
                 repr(self.body),
                 got,
                 "컨테이너가 실행 중인지(`docker ps`), -p 포트 연결이 맞는지, "
-                "app.js 의 응답 문자열을 확인하세요.",
+                "app.js의 응답 문자열을 확인하세요.",
             )
         return ok(self.title)

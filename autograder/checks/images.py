@@ -10,6 +10,7 @@ import docker
 import docker.errors
 
 from .. import labels
+from ..korean import particle
 from .base import Check, CheckResult, fail, join, ok, short_id
 
 
@@ -23,9 +24,9 @@ def get_image(dc: docker.DockerClient, ref: str):
 def _missing(title: str, ref: str) -> CheckResult:
     return fail(
         title,
-        f"이미지 {ref} 가 있음",
+        f"이미지 {particle(ref, '이/가')} 있음",
         "그런 이미지가 없음",
-        f"`docker images` 로 목록을 보고, 빌드·태그 명령의 이름({ref})을 확인하세요.",
+        f"`docker images`로 목록을 보고, 빌드·태그 명령의 이름({ref})을 확인하세요.",
     )
 
 
@@ -35,7 +36,7 @@ class ImageExists(Check):
 
     @property
     def title(self) -> str:
-        return f"이미지 {self.ref} 가 있다"
+        return f"이미지 {particle(self.ref, '이/가')} 있다"
 
     def run(self, dc: docker.DockerClient) -> CheckResult:
         image = get_image(dc, self.ref)
@@ -50,7 +51,7 @@ class ImageAbsent(Check):
 
     @property
     def title(self) -> str:
-        return f"이미지 {self.ref} 는 지워졌다"
+        return f"이미지 {particle(self.ref, '은/는')} 지워졌다"
 
     def run(self, dc: docker.DockerClient) -> CheckResult:
         image = get_image(dc, self.ref)
@@ -59,8 +60,8 @@ class ImageAbsent(Check):
         return fail(
             self.title,
             "이 이름의 이미지가 없음",
-            f"아직 있음 ({short_id(image.id)})",
-            f"`docker rmi {self.ref}` 로 지우세요.",
+            "아직 있음",
+            f"{particle(f'`docker rmi {self.ref}`', '으로/로')} 지우세요.",
         )
 
 
@@ -73,7 +74,8 @@ class ImageMadeHere(Check):
 
     @property
     def title(self) -> str:
-        return f"{self.ref} 는 이 과제에서 만든 이미지다 (가져온 이미지에 이름만 붙인 것이 아님)"
+        ref = particle(self.ref, "은/는")
+        return f"{ref} 이 과제에서 만든 이미지다 (가져온 이미지에 이름만 붙인 것이 아님)"
 
     def run(self, dc: docker.DockerClient) -> CheckResult:
         from ..images import COURSE_IMAGES
@@ -86,9 +88,9 @@ class ImageMadeHere(Check):
         if same:
             return fail(
                 self.title,
-                "Dockerfile 로 빌드한 새 이미지",
-                f"{join(same)} 와 같은 이미지 ({short_id(image.id)})",
-                "`docker tag` 는 이름만 붙입니다: `docker build -t 이름 폴더` 로 빌드하세요.",
+                "Dockerfile로 빌드한 새 이미지",
+                f"{particle(join(same), '과/와')} 같은 이미지",
+                "`docker tag`는 이름만 붙입니다: `docker build -t 이름 폴더`로 빌드하세요.",
             )
         return ok(self.title, short_id(image.id))
 
@@ -101,7 +103,7 @@ class TagsShareId(Check):
 
     @property
     def title(self) -> str:
-        return f"{join(self.refs)} 가 같은 이미지 ID 를 가리킨다"
+        return f"{particle(join(self.refs), '이/가')} 같은 이미지 ID를 가리킨다"
 
     def run(self, dc: docker.DockerClient) -> CheckResult:
         ids = {}
@@ -112,12 +114,15 @@ class TagsShareId(Check):
             ids[ref] = image.id
         if len(set(ids.values())) == 1:
             return ok(self.title, short_id(next(iter(ids.values()))))
-        seen = ", ".join(f"{r}→{short_id(i)}" for r, i in ids.items())
+        groups: dict[str, list[str]] = {}
+        for ref, image_id in ids.items():
+            groups.setdefault(image_id, []).append(ref)
+        seen = f"서로 다른 이미지 {len(groups)}개: " + " / ".join(join(g) for g in groups.values())
         return fail(
             self.title,
             "모두 같은 ID",
             seen,
-            "새로 빌드하지 말고 `docker tag 원본 새이름` 으로 이름만 더하세요.",
+            "새로 빌드하지 말고 `docker tag 원본 새이름`으로 이름만 더하세요.",
         )
 
 
@@ -142,7 +147,7 @@ class ImageConfig(Check):
             wanted.append(f"USER {self.user}")
         if self.exposed_ports is not None:
             wanted.append(f"EXPOSE {join(self.exposed_ports)}")
-        return f"{self.ref} 의 설정: {', '.join(wanted)}"
+        return f"{self.ref}의 설정: {', '.join(wanted)}"
 
     def run(self, dc: docker.DockerClient) -> CheckResult:
         image = get_image(dc, self.ref)
@@ -165,7 +170,7 @@ class ImageConfig(Check):
                 self.title,
                 self.title.split(": ", 1)[1],
                 ", ".join(wrong),
-                "Dockerfile 의 해당 명령을 고치고 다시 빌드하세요.",
+                "Dockerfile의 해당 명령을 고치고 다시 빌드하세요.",
             )
         return ok(self.title)
 
@@ -178,7 +183,7 @@ class RunsAsNonRoot(Check):
 
     @property
     def title(self) -> str:
-        return f"{self.ref} 는 root 가 아닌 사용자로 실행되도록 설정됐다"
+        return f"{particle(self.ref, '은/는')} root가 아닌 사용자로 실행되도록 설정됐다"
 
     def run(self, dc: docker.DockerClient) -> CheckResult:
         image = get_image(dc, self.ref)
@@ -188,9 +193,9 @@ class RunsAsNonRoot(Check):
         if user.split(":")[0] in {"", "0", "root"}:
             return fail(
                 self.title,
-                "USER 가 root 가 아님",
+                "USER가 root가 아님",
                 f"USER {user or '(없음 = root)'}",
-                "Dockerfile 끝부분에 `USER node` 처럼 일반 사용자를 지정하세요.",
+                "Dockerfile 끝부분에 `USER node`처럼 일반 사용자를 지정하세요.",
             )
         return ok(self.title, f"USER {user}")
 
@@ -235,9 +240,9 @@ class FileInImage(Check):
     @property
     def title(self) -> str:
         if self.absent:
-            return f"{self.ref} 안에 {self.path} 가 없다"
+            return f"{self.ref} 안에 {particle(self.path, '이/가')} 없다"
         extra = f" (내용에 {self.contains!r} 포함)" if self.contains else ""
-        return f"{self.ref} 안에 {self.path} 가 있다{extra}"
+        return f"{self.ref} 안에 {particle(self.path, '이/가')} 있다{extra}"
 
     def run(self, dc: docker.DockerClient) -> CheckResult:
         if get_image(dc, self.ref) is None:
@@ -249,7 +254,7 @@ class FileInImage(Check):
             return fail(
                 self.title,
                 "파일이 없음",
-                f"{len(data)} 바이트짜리 파일이 있음",
+                "파일이 있음",
                 "최종 이미지에 들어가지 않게 빌드를 바꾸세요.",
             )
         if data is None:
@@ -257,7 +262,7 @@ class FileInImage(Check):
                 self.title,
                 f"{self.path} 파일",
                 "파일이 없음",
-                "Dockerfile 의 WORKDIR 과 COPY 대상 경로를 확인하세요.",
+                "Dockerfile의 WORKDIR, COPY 대상 경로를 확인하세요.",
             )
         text = data.decode(errors="replace")
         if self.contains and self.contains not in text:
@@ -284,8 +289,8 @@ class RunsAs(Check):
 
     @property
     def title(self) -> str:
-        who = f"uid {self.uid}" if self.uid is not None else "root 가 아닌 사용자"
-        return f"{self.ref} 컨테이너가 실제로 {who} 로 실행된다"
+        who = f"uid {self.uid}" if self.uid is not None else "root가 아닌 사용자"
+        return f"{self.ref} 컨테이너가 실제로 {particle(who, '으로/로')} 실행된다"
 
     def run(self, dc: docker.DockerClient) -> CheckResult:
         if get_image(dc, self.ref) is None:
@@ -306,15 +311,15 @@ class RunsAs(Check):
         try:
             uid = int(out)
         except ValueError:
-            return fail(self.title, "id -u 의 결과", repr(out[:80]))
+            return fail(self.title, "id -u의 결과", repr(out[:80]))
         good = uid != 0 if self.uid is None else uid == self.uid
         if good:
             return ok(self.title, f"uid {uid}")
         return fail(
             self.title,
             self.title.split("실제로 ")[1],
-            f"uid {uid}",
-            "Dockerfile 에 `USER node` 처럼 일반 사용자를 지정하세요.",
+            f"uid {particle(uid, '으로/로')} 실행됨",
+            "Dockerfile에 `USER node`처럼 일반 사용자를 지정하세요.",
         )
 
 
@@ -328,7 +333,8 @@ class FileInImageLacks(Check):
 
     @property
     def title(self) -> str:
-        return f"{self.ref} 의 {self.path} 에는 {self.text!r} 가 없다 (이미지는 그대로다)"
+        text = particle(repr(self.text), "이/가")
+        return f"{self.ref}의 {self.path}에는 {text} 없다 (이미지는 그대로다)"
 
     def run(self, dc: docker.DockerClient) -> CheckResult:
         if get_image(dc, self.ref) is None:
@@ -340,9 +346,10 @@ class FileInImageLacks(Check):
         if self.text in content:
             return fail(
                 self.title,
-                f"{self.text!r} 가 없음",
+                f"{particle(repr(self.text), '이/가')} 없음",
                 _preview(content),
                 "컨테이너 안에서 바꾼 내용은 원래 이미지에 들어가지 않습니다. "
-                f"{self.ref} 를 다시 빌드하거나 같은 이름으로 커밋하지 않았는지 확인하세요.",
+                f"{particle(self.ref, '을/를')} 다시 빌드하거나 같은 이름으로 커밋하지 않았는지 "
+                "확인하세요.",
             )
         return ok(self.title)

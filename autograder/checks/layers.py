@@ -11,8 +11,10 @@ from typing import Any
 import docker
 
 from .. import savetar
+from ..korean import particle
 from .base import Check, CheckResult, fail, join, ok
 from .images import _missing, _preview, get_image
+from .mismatch import kind, preview
 
 
 def _layers(dc: docker.DockerClient, ref: str) -> list[str]:
@@ -31,7 +33,8 @@ def _shared_prefix(a: list[str], b: list[str]) -> int:
 
 @dataclass(frozen=True)
 class LayersExtend(Check):
-    """``derived`` = all layers of ``base`` + exactly ``extra`` new layers on top."""
+    """``derived`` = all layers of ``base`` + exactly ``extra`` new layers on top. A failure
+    tells how the two relate, not how many layers ``base`` has (a count asked elsewhere)."""
 
     base: str
     derived: str
@@ -39,7 +42,7 @@ class LayersExtend(Check):
 
     @property
     def title(self) -> str:
-        return f"{self.derived} = {self.base} 의 레이어 + 새 레이어 {self.extra}개"
+        return f"{self.derived} = {self.base}의 레이어 + 새 레이어 {self.extra}개"
 
     def run(self, dc: docker.DockerClient) -> CheckResult:
         for ref in (self.base, self.derived):
@@ -47,17 +50,22 @@ class LayersExtend(Check):
                 return _missing(self.title, ref)
         base, derived = _layers(dc, self.base), _layers(dc, self.derived)
         shared = _shared_prefix(base, derived)
-        if shared == len(base) and len(derived) == len(base) + self.extra:
-            return ok(self.title, f"{len(base)} + {self.extra}")
-        seen = f"{self.base}: {len(base)}개, {self.derived}: {len(derived)}개, 공유 {shared}개"
+        new = len(derived) - len(base)
+        if shared == len(base) and new == self.extra:
+            return ok(self.title, f"새 레이어 {new}개")
+        if shared < len(base):
+            seen = f"아래 레이어가 {particle(self.base, '과/와')} 다름 (다른 이미지에서 만듦)"
+        elif new == 0:
+            seen = "새 레이어가 없음"
+        else:
+            seen = f"새 레이어 {new}개"
         hint = (
-            "커밋 전에 컨테이너에서 실제로 파일을 바꿨는지 `docker diff` 로 확인하세요."
-            if len(derived) == len(base)
-            else f"{self.derived} 를 {self.base} 로 만든 컨테이너에서 커밋했는지 확인하세요."
+            "커밋 전에 컨테이너에서 실제로 파일을 바꿨는지 `docker diff`로 확인하세요."
+            if shared == len(base) and new == 0
+            else f"{particle(self.derived, '을/를')} {particle(self.base, '으로/로')} 만든 "
+            "컨테이너에서 커밋했는지 확인하세요."
         )
-        return fail(
-            self.title, f"{len(base)} + {self.extra} 개, 아래 {len(base)}개 공유", seen, hint
-        )
+        return fail(self.title, f"{self.base}의 레이어 전부 + 새 레이어 {self.extra}개", seen, hint)
 
 
 @dataclass(frozen=True)
@@ -70,7 +78,10 @@ class SharedLayers(Check):
 
     @property
     def title(self) -> str:
-        return f"{self.a} 와 {self.b} 가 아래 레이어 {self.at_least}개 이상을 공유한다"
+        return (
+            f"{particle(self.a, '과/와')} {particle(self.b, '이/가')} "
+            f"아래 레이어 {self.at_least}개 이상을 공유한다"
+        )
 
     def run(self, dc: docker.DockerClient) -> CheckResult:
         for ref in (self.a, self.b):
@@ -81,8 +92,8 @@ class SharedLayers(Check):
             return ok(self.title, f"{shared}개 공유")
         return fail(
             self.title,
-            f"{self.at_least}개 이상",
-            f"{shared}개",
+            f"{self.at_least}개 이상 공유",
+            f"{shared}개 공유",
             "같은 베이스 이미지와 같은 앞부분 명령으로 빌드해야 레이어가 재사용됩니다.",
         )
 
@@ -135,7 +146,7 @@ class FileInLayer(Check):
     def title(self) -> str:
         where = "맨 위 레이어" if self.index == -1 else f"{self.index}번 레이어"
         extra = f", 내용에 {self.contains!r}" if self.contains else ""
-        return f"{self.ref} 의 {where}에 {self.path} 가 있다{extra}"
+        return f"{self.ref}의 {where}에 {particle(self.path, '이/가')} 있다{extra}"
 
     def run(self, dc: docker.DockerClient) -> CheckResult:
         if get_image(dc, self.ref) is None:
@@ -145,7 +156,7 @@ class FileInLayer(Check):
             listed = join(sorted(p for p in files if not p.endswith("/"))[:8])
             return fail(
                 self.title,
-                f"{self.path} 가 그 레이어에 있음",
+                f"{particle(self.path, '이/가')} 그 레이어에 있음",
                 f"그 레이어의 파일: {listed}",
                 "그 레이어를 만든 단계(COPY 또는 커밋)에서 이 파일을 바꿨는지 보세요.",
             )
@@ -170,7 +181,7 @@ class CommitOnTop(Check):
     @property
     def title(self) -> str:
         extra = f" (메시지 {self.message!r})" if self.message else ""
-        return f"{self.ref} 의 맨 위 이력은 docker commit 이다{extra}"
+        return f"{self.ref}의 맨 위 이력은 docker commit이다{extra}"
 
     def run(self, dc: docker.DockerClient) -> CheckResult:
         image = get_image(dc, self.ref)
@@ -186,14 +197,14 @@ class CommitOnTop(Check):
                 self.title,
                 "커밋으로 생긴 이력",
                 f"빌드 명령: {created_by[:80]}",
-                '`docker commit -m "메시지" 컨테이너 새이름` 으로 만드세요.',
+                '`docker commit -m "메시지" 컨테이너 새이름`으로 만드세요.',
             )
         if self.message is not None and comment != self.message:
             return fail(
                 self.title,
                 f"메시지 {self.message!r}",
                 f"메시지 {comment!r}",
-                "`docker commit -m` 으로 메시지를 남기세요.",
+                "`docker commit -m`으로 메시지를 남기세요.",
             )
         return ok(self.title, f"{comment!r}")
 
@@ -207,7 +218,7 @@ class NoLayerHas(Check):
 
     @property
     def title(self) -> str:
-        return f"{self.ref} 의 어느 레이어에도 {self.path} 가 없다"
+        return f"{self.ref}의 어느 레이어에도 {particle(self.path, '이/가')} 없다"
 
     def run(self, dc: docker.DockerClient) -> CheckResult:
         if get_image(dc, self.ref) is None:
@@ -219,7 +230,7 @@ class NoLayerHas(Check):
             self.title,
             "어느 레이어에도 없음",
             f"{join(str(n) for n in holding)}번 레이어에 있음",
-            "나중 레이어에서 rm 해도 앞 레이어에는 남습니다: .dockerignore 나 "
+            "나중 레이어에서 rm 해도 앞 레이어에는 남습니다: .dockerignore나 "
             "multi-stage 빌드로 처음부터 넣지 마세요.",
         )
 
@@ -237,7 +248,7 @@ class ValueFromLayer(Check):
 
     @property
     def title(self) -> str:
-        return f"{self.name} = {self.ref} 의 레이어에 남은 {self.path} 의 내용"
+        return f"{self.name} = {self.ref}의 레이어에 남은 {self.path}의 내용"
 
     def run(self, dc: docker.DockerClient) -> CheckResult:
         if get_image(dc, self.ref) is None:
@@ -248,29 +259,39 @@ class ValueFromLayer(Check):
             if (data := files.get(self.path)) is not None
         }
         if not found:
-            return fail(self.title, f"{self.path} 가 든 레이어", "어느 레이어에도 없음")
+            held = f"{particle(self.path, '이/가')} 든 레이어"
+            return fail(self.title, held, "어느 레이어에도 없음")
         seen = self.value.decode(errors="replace") if isinstance(self.value, bytes) else self.value
         if isinstance(seen, str) and seen.strip() in found:
             return ok(self.title)
+        what = (
+            "레이어에 남은 파일의 내용과 다름"
+            if isinstance(seen, str)
+            else f"{kind(self.value)}: 문자열(str)이나 바이트(bytes)가 필요"
+        )
         return fail(
             self.title,
             "레이어에서 읽은 파일의 내용",
-            repr(self.value)[:80],
-            "docker save 한 tar 의 레이어 tar 를 하나씩 열어 그 파일을 찾으세요.",
+            f"{preview(self.value)} — {what}",
+            "docker save 한 tar의 레이어 tar를 하나씩 열어 그 파일을 찾으세요.",
         )
 
 
 @dataclass(frozen=True)
 class OnlyTopLayerDiffers(Check):
     """``a`` and ``b`` have the same number of layers, share all but the top one, and their top
-    layers differ (a rebuild after changing only what the last layer-making step copies)."""
+    layers differ (a rebuild after changing only what the last layer-making step copies).
+    A failure says how they differ, not how many layers they have (a count asked elsewhere)."""
 
     a: str
     b: str
 
     @property
     def title(self) -> str:
-        return f"{self.a} 와 {self.b} 는 맨 위 레이어 하나만 다르고 아래 레이어는 모두 같다"
+        return (
+            f"{particle(self.a, '과/와')} {particle(self.b, '은/는')} "
+            "맨 위 레이어 하나만 다르고 아래 레이어는 모두 같다"
+        )
 
     def run(self, dc: docker.DockerClient) -> CheckResult:
         for ref in (self.a, self.b):
@@ -278,20 +299,22 @@ class OnlyTopLayerDiffers(Check):
                 return _missing(self.title, ref)
         a, b = _layers(dc, self.a), _layers(dc, self.b)
         shared = _shared_prefix(a, b)
-        seen = f"{self.a}: {len(a)}개, {self.b}: {len(b)}개, 아래에서부터 공유 {shared}개"
         if len(a) == len(b) and len(a) >= 2 and shared == len(a) - 1:
-            return ok(self.title, seen)
+            return ok(self.title, "맨 위 레이어만 다름")
         if len(a) == len(b) and shared == len(a):
+            seen = "레이어가 모두 같음"
             hint = (
-                "두 이미지의 레이어가 모두 같습니다: app.js 를 실제로 바꾼 뒤 다시 빌드했는지, "
+                "두 이미지의 레이어가 모두 같습니다: app.js를 실제로 바꾼 뒤 다시 빌드했는지, "
                 "다른 태그로 이미지를 가리키기만 한 건 아닌지 확인하세요."
             )
         elif len(a) != len(b):
-            hint = "Dockerfile 은 그대로 두고 app.js 내용만 바꿔서 빌드해야 레이어 수가 같습니다."
+            more = "더 많음" if len(b) > len(a) else "더 적음"
+            seen = f"레이어 수가 다름: {particle(self.b, '이/가')} {abs(len(b) - len(a))}개 {more}"
+            hint = "Dockerfile은 그대로 두고 app.js 내용만 바꿔서 빌드해야 레이어 수가 같습니다."
         else:
+            seen = f"맨 위에서부터 {len(a) - shared}개 레이어가 다름"
             hint = (
                 "아래 레이어가 재사용되지 않았습니다: 같은 베이스 이미지, 같은 Dockerfile, "
                 "같은 빌드 방법(같은 빌더)으로 빌드하세요."
             )
-        expected = f"레이어 수가 같고 아래 {max(len(a) - 1, 0)}개 공유, 맨 위 1개만 다름"
-        return fail(self.title, expected, seen, hint)
+        return fail(self.title, "레이어 수가 같고 맨 위 1개만 다름, 아래는 모두 공유", seen, hint)

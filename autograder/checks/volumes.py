@@ -12,6 +12,7 @@ import docker.errors
 
 from .. import labels
 from ..images import COURSE_IMAGES
+from ..korean import particle
 from ..waiting import wait_until
 from .base import Check, CheckResult, fail, join, ok
 from .containers import _missing, get_container
@@ -53,7 +54,7 @@ class VolumeExists(Check):
 
     @property
     def title(self) -> str:
-        return f"볼륨 {self.name} 가 있다"
+        return f"볼륨 {particle(self.name, '이/가')} 있다"
 
     def run(self, dc: docker.DockerClient) -> CheckResult:
         if get_volume(dc, self.name) is None:
@@ -61,7 +62,7 @@ class VolumeExists(Check):
                 self.title,
                 f"볼륨 {self.name}",
                 "그런 볼륨이 없음",
-                f"`-v {self.name}:/data` 처럼 이름을 붙여 쓰면 볼륨이 만들어집니다.",
+                f"`-v {self.name}:/data`처럼 이름을 붙여 쓰면 볼륨이 만들어집니다.",
             )
         return ok(self.title)
 
@@ -77,7 +78,7 @@ class VolumeFile(Check):
 
     @property
     def title(self) -> str:
-        return f"볼륨 {self.volume} 의 {self.path} 내용이 {self.content!r}"
+        return f"볼륨 {self.volume}의 {self.path} 내용이 {self.content!r}"
 
     def run(self, dc: docker.DockerClient) -> CheckResult:
         if get_volume(dc, self.volume) is None:
@@ -125,7 +126,7 @@ class HostFile(Check):
                 self.title,
                 "파일이 있음",
                 "파일이 없음",
-                "바인드 마운트는 `-v $(pwd)/폴더:/경로` 처럼 절대 경로로 씁니다.",
+                "바인드 마운트는 `-v $(pwd)/폴더:/경로`처럼 절대 경로로 씁니다.",
             )
         text = self.path.read_bytes(limit=1 << 20).decode(errors="replace")
         if text.strip() != self.content.strip():
@@ -175,9 +176,9 @@ class MountedAt(Check):
 
     @property
     def title(self) -> str:
-        where = f" 가 {self.destination} 에" if self.destination else " 가"
+        where = f" {self.destination}에" if self.destination else ""
         how = "마운트됐다" if self.volume is not None else "바인드 마운트됐다"
-        return f"컨테이너 {self.name} 에 {self._what}{where} {how}"
+        return f"컨테이너 {self.name}에 {particle(self._what, '이/가')}{where} {how}"
 
     def _matches(self, mount: dict) -> bool:
         if self.destination and mount.get("Destination") != self.destination:
@@ -197,11 +198,11 @@ class MountedAt(Check):
             return ok(self.title)
         dest = self.destination or "/경로"
         if self.volume is not None:
-            hint = f"컨테이너를 만들 때 `-v {self.volume}:{dest}` 를 붙이세요."
+            hint = f"컨테이너를 만들 때 {particle(f'`-v {self.volume}:{dest}`', '을/를')} 붙이세요."
         else:
             hint = (
-                f"`-v {self.host_path}:{dest}` 처럼 호스트 쪽을 절대 경로(/ 로 시작)로 쓰세요. "
-                "`-v out:/out` 처럼 슬래시 없이 쓰면 out 이라는 *볼륨*이 생깁니다."
+                f"`-v {self.host_path}:{dest}`처럼 호스트 쪽을 절대 경로(/로 시작)로 쓰세요. "
+                "`-v out:/out`처럼 슬래시 없이 쓰면 out이라는 *볼륨*이 생깁니다."
             )
         return fail(
             self.title,

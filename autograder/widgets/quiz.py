@@ -11,6 +11,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+from ..korean import choose
+
 CHOSEN: dict[str, object] = {}
 
 
@@ -67,11 +69,12 @@ def quiz(*questions: Question):
             radio.observe(picked, names="value")
             rows += [title, radio]
     _ensure_magic()
-    names = " ".join(q.name for q in questions)
+    magic = "%answers " + " ".join(q.name for q in questions)
     rows.append(
         w.HTML(
-            f"고른 뒤 답 셀에서 <code>%answers {html.escape(names)}</code> 를 실행하면 "
-            "셀이 답 코드로 바뀝니다. <b>채점은 그 코드로 합니다</b> (퀴즈 선택은 저장되지 않음)."
+            f"고른 뒤 답 셀에서 <code>{html.escape(magic)}</code>{choose(magic, '을/를')} "
+            "실행하면 셀이 답 코드로 바뀝니다. <b>채점은 그 코드로 합니다</b> "
+            "(퀴즈 선택은 저장되지 않음)."
         )
     )
     return w.VBox(rows)

@@ -1,0 +1,29 @@
+"""Two checkouts on one machine (two courses, or CI beside a teacher's run) have different
+bundle keys: one run's clean-up must not remove a template the other still uses."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from autograder import seed
+
+
+def _template(base: Path, key: str, age: float) -> Path:
+    path = base / f"{seed.TEMPLATE_PREFIX}{key}"
+    path.mkdir(parents=True)
+    (path / ".complete").write_text("bundle")
+    old = time.time() - age
+    os.utime(path, (old, old))
+    return path
+
+
+def test_a_template_in_use_is_not_stale(tmp_path: Path, monkeypatch) -> None:
+    used = _template(tmp_path, "aaaaaaaaaaaa", seed.STALE_TEMPLATE_AGE + 60)
+    unused = _template(tmp_path, "cccccccccccc", seed.STALE_TEMPLATE_AGE + 60)
+    monkeypatch.setattr(seed, "_key", lambda tar: "aaaaaaaaaaaa")
+    assert seed.template(tmp_path / "bundle.tar", base=tmp_path) == used  # a run uses it
+    seed._remove_stale(tmp_path, keep=f"{seed.TEMPLATE_PREFIX}bbbbbbbbbbbb")  # another run
+    assert used.exists(), "a template that a run just used was removed as stale"
+    assert not unused.exists(), "a template nobody used for an hour was kept"
