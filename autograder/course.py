@@ -18,8 +18,9 @@ from pathlib import Path
 import docker
 import docker.errors
 
-from . import doctor, engine, labels
+from . import doctor, engine
 from .errors import CourseError
+from .korean import particle
 
 HELLO_FILES = Path(__file__).parent / "course_files" / "hello"
 HELLO_REF = "study/hello:1.0"
@@ -38,7 +39,7 @@ class Section:
 SECTIONS: dict[str, Section] = {
     s.id: s
     for s in (
-        Section("01-concepts", "핵심 개념", containers=("concept-a", "concept-b")),
+        Section("01-concepts", "핵심 개념", containers=("concept-a", "concept-b", "life")),
         Section(
             "02-build-run",
             "실습 1 — 빌드와 실행",
@@ -61,6 +62,7 @@ SECTIONS: dict[str, Section] = {
                 "study/hello:stable",
                 "study/hello:cache-test",
                 "study/hello:tmp",
+                "study/hello:dev",
             ),
             needs_hello=True,
         ),
@@ -110,7 +112,9 @@ def setup(section_id: str, *, work_dir: str | os.PathLike | None = None) -> Work
     section = SECTIONS[section_id]
     report = doctor.run(quick=True)
     if not report.ok:
-        raise CourseError("환경 점검 실패:\n" + report.text(), fix="`make lab` 을 다시 실행하세요.")
+        raise CourseError(
+            "환경 점검 실패:\n" + report.text(korean=True), fix="`make lab`을 다시 실행하세요."
+        )
     dc = engine.client()
     ws = Workspace(section, _work_folder(section, work_dir), report)
     removed = reset(section, dc)
@@ -118,7 +122,8 @@ def setup(section_id: str, *, work_dir: str | os.PathLike | None = None) -> Work
         ws.notes.append("이전 실행이 남긴 것 정리: " + ", ".join(removed))
     if section.needs_hello:
         build_hello(dc)
-        ws.notes.append(f"{HELLO_REF} 를 참조용 app.js 와 Dockerfile 로 준비했습니다.")
+        made = particle(HELLO_REF, "을/를")
+        ws.notes.append(f"{made} 참조용 app.js와 Dockerfile로 준비했습니다.")
     return ws
 
 
@@ -160,15 +165,29 @@ def reset(section: Section, dc: docker.DockerClient) -> list[str]:
 
 
 def build_hello(dc: docker.DockerClient) -> str:
-    """Build the reference study/hello:1.0 (as §2 teaches it). Cached builds cost ~0.1 s."""
-    image, _ = dc.images.build(
-        path=str(HELLO_FILES), tag=HELLO_REF, rm=True, labels=labels.managed("course")
-    )
+    """Build the reference study/hello:1.0 (as §2 teaches it). Cached builds cost ~0.1 s.
+
+    No bookkeeping labels: they would add ``LABEL`` lines to the history the student studies
+    (03, 04); the course finds its images by name (:data:`SECTIONS`)."""
+    image, _ = dc.images.build(path=str(HELLO_FILES), tag=HELLO_REF, rm=True)
     return image.id
 
 
-def cleanup(section_id: str) -> list[str]:
+class Removed(list):
+    """What :func:`cleanup` removed (a list of "컨테이너 hello1", …), shown as one Korean line
+    in the notebook instead of a Python list."""
+
+    def __repr__(self) -> str:
+        if not self:
+            return "정리할 것이 없습니다 (이 섹션이 만든 것이 이미 없음)."
+        return "정리했습니다: " + ", ".join(self)
+
+    def _repr_html_(self) -> str:
+        return f"<div>{html.escape(repr(self))}</div>"
+
+
+def cleanup(section_id: str) -> Removed:
     """The last cell: remove what this section created (kept when DOCKER_COURSE_KEEP=1)."""
     if os.environ.get("DOCKER_COURSE_KEEP") == "1":
-        return []
-    return reset(SECTIONS[section_id], engine.client())
+        return Removed()
+    return Removed(reset(SECTIONS[section_id], engine.client()))

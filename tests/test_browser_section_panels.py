@@ -25,3 +25,18 @@ def test_diagram_renders_and_check_panel_passes(open_notebook) -> None:
     marks = [s.split()[0] for s in panel.locator("summary").all_inner_texts()]
     nb.shot("check-panel", nb.cell_showing(button))
     assert marks == ["✓"] * tasks, f"expected {tasks} ✓ in the check panel, saw {marks}"
+
+
+def test_a_correct_03_passes_every_task_after_its_own_cleanup(open_notebook) -> None:
+    """03's task 6 removes modified1 (task 4's container): the panel still counts task 4 as
+    done, because its check cell passed when it ran (issue 18)."""
+    section = ROOT / "source" / "03-commit-save-load" / "03-commit-save-load.ipynb"
+    nb = open_notebook(section, "03-commit-save-load/03-commit-save-load.ipynb")
+    nb.run_all()
+    button = nb.page.get_by_role("button", name="내 작업 확인")
+    panel = nb.page.locator(".jp-OutputArea-output").filter(has=button)
+    button.click()
+    tasks = len(panels.visible_checks(section))
+    expect(panel).to_contain_text(f"{tasks}/{tasks} 과제 통과")
+    expect(panel).to_contain_text("과제 4 · ")  # tasks named as the notebook names them
+    nb.shot("check-panel", nb.cell_showing(button))

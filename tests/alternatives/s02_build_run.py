@@ -2,6 +2,15 @@
 reverse, other file names, a Dockerfile with another name."""
 
 CELLS: dict[str, str] = {
+    # lower-case instructions, a comment and `./`: the same four lines to the builder
+    "task-dockerfile": """
+%%writefile {work}/Dockerfile
+# the hello app on Node 24
+from node:24-alpine
+workdir /app
+copy app.js ./
+cmd ["node", "app.js"]
+""",
     # SDK instead of `!docker build`; other file names and a Dockerfile named differently
     "task-build": """
 import docker

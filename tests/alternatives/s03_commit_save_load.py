@@ -81,4 +81,22 @@ with open(tar_path, "rb") as fh:
     (loaded,) = sdk.images.load(fh)
 loaded_id = loaded.id
 """,
+    # the SDK's Container.export() instead of `!docker export`; names read by member
+    "task-export": """
+import tarfile
+
+import docker
+
+export_path = work / "temp1_export.tar"
+with open(export_path, "wb") as fh:
+    for chunk in docker.from_env().containers.get("temp1").export():
+        fh.write(chunk)
+with tarfile.open(export_path) as exported:
+    names = {m.name for m in exported.getmembers()}
+    export_has_manifest = "manifest.json" in names
+    app_js = exported.extractfile("app/app.js").read().decode()
+    export_last_line = app_js.rstrip("\\n").split("\\n")[-1]
+with tarfile.open(tar_path) as saved:
+    save_has_manifest = any(m.name == "manifest.json" for m in saved.getmembers())
+""",
 }

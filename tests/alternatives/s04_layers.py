@@ -58,4 +58,17 @@ cfg = json.loads(config_bytes)
 diff_ids = list(cfg["rootfs"]["diff_ids"])
 empty_count = len([h for h in cfg["history"] if h.get("empty_layer", False)])
 """,
+    # the CLI builds, the ID from `docker image inspect`, `docker rmi ID` instead of prune
+    "task-dangling": """
+!docker rmi -f study/hello:dev > /dev/null 2>&1
+app = work / "app.js"
+original = app.read_text()
+app.write_text(original.replace("version 1.1", "dev 1"))
+!docker build -q -t study/hello:dev {work}
+out = !docker image inspect --format '{{{{.Id}}}}' study/hello:dev
+dangling_id = out[0]
+app.write_text(original.replace("version 1.1", "dev 2"))
+!docker build -q -t study/hello:dev {work}
+!docker rmi {dangling_id}
+""",
 }

@@ -41,9 +41,10 @@ print(box.diff())
 note_before_rm = box.exec_run(["cat", "/tmp/draft.txt"]).output.decode()
 box.remove(force=True)
 try:
-    note_after_rm = sdk.containers.run("busybox", ["cat", "/tmp/draft.txt"], remove=True)
+    sdk.containers.run("busybox", ["cat", "/tmp/draft.txt"], remove=True)
+    note_survived = True
 except docker.errors.ContainerError:
-    note_after_rm = None
+    note_survived = False
 """,
     # the CLI instead of the SDK; mounted at /export, no trailing newline
     "task-bind": """
