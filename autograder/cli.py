@@ -257,6 +257,15 @@ def student_pack(output) -> None:
     pack.build(eng.project_root(), output, report=click.echo)
 
 
+@cli.command()
+def clock() -> None:
+    """How long each section takes a beginner, part by part (the method: README)."""
+    from . import clock as clk
+    from . import engine as eng
+
+    click.echo(clk.report(eng.project_root()))
+
+
 # --- release ------------------------------------------------------------------------------
 @cli.command()
 @click.argument("assignments", nargs=-1)
