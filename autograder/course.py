@@ -18,7 +18,7 @@ from pathlib import Path
 import docker
 import docker.errors
 
-from . import doctor, engine
+from . import doctor, engine, hints
 from .errors import CourseError
 from .korean import particle
 
@@ -102,7 +102,7 @@ class Workspace:
         notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
         return (
             f"<div><b>{html.escape(self.section.id)} — {html.escape(self.section.title)}</b>"
-            f"{self.report._repr_html_()}<div>작업 폴더: <code>{html.escape(str(self.work))}"
+            f"{self.report.html(collapsed=True)}<div>작업 폴더: <code>{html.escape(str(self.work))}"
             f"</code></div><ul>{notes}</ul></div>"
         )
 
@@ -110,6 +110,7 @@ class Workspace:
 def setup(section_id: str, *, work_dir: str | os.PathLike | None = None) -> Workspace:
     """The locked first cell of a section notebook."""
     section = SECTIONS[section_id]
+    hints.install()  # a Korean hint under the SDK's common errors
     report = doctor.run(quick=True)
     if not report.ok:
         raise CourseError(

@@ -89,6 +89,11 @@ class Report:
         return "\n".join(f.line(korean=korean) for f in self.findings)
 
     def _repr_html_(self) -> str:
+        return self.html()
+
+    def html(self, *, collapsed: bool = False) -> str:
+        """The findings as a table; ``collapsed`` (a section's setup cell, once all pass): one
+        line naming the engine, the table folded under it."""
         rows = []
         for f in self.findings:
             color = "#1a7f37" if f.ok else ("#cf222e" if f.required else "#9a6700")
@@ -100,7 +105,15 @@ class Report:
                 f"<td>{html.escape(f.detail_ko or f.detail)}{fix}</td></tr>"
             )
         title = "환경 점검 통과" if self.ok else "환경 점검 실패 — 아래 → 표시의 안내를 따르세요"
-        return f"<div><b>{title}</b><table>{''.join(rows)}</table></div>"
+        table = f"<table>{''.join(rows)}</table>"
+        if collapsed and self.ok:
+            kind = next((f.detail for f in self.findings if f.name == "engine kind"), "")
+            line = f" · {html.escape(kind)}" if kind else ""
+            return (
+                f"<div><details><summary><b>{title}</b>{line} (펼쳐서 자세히)</summary>"
+                f"{table}</details></div>"
+            )
+        return f"<div><b>{title}</b>{table}</div>"
 
 
 def run(*, quick: bool = False, spec: engine.EngineSpec | None = None) -> Report:
