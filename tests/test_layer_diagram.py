@@ -8,6 +8,8 @@ from autograder.widgets.diagram import Diagram, Layer, Stack, diagram, instructi
 
 def test_instruction_reads_both_builders() -> None:
     assert instruction("/bin/sh -c #(nop) COPY file:ab in . ") == "COPY file:ab in ."
+    long = "/bin/sh -c #(nop) COPY file:" + "bb2285b0" + "0" * 56 + " in . "
+    assert instruction(long) == "COPY file:bb2285b0… in .", "a 64-digit file hash is shortened"
     assert instruction("/bin/sh -c apk add x") == "RUN apk add x"
     assert instruction("COPY app.js . # buildkit") == "COPY app.js . # buildkit"
 

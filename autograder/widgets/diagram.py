@@ -10,6 +10,7 @@ layers they share, bottom-up, by content (DiffID).
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 
 import docker
@@ -58,7 +59,8 @@ def instruction(created_by: str) -> str:
         text = text.split("#(nop)", 1)[1].strip()
     elif text.startswith("/bin/sh -c "):
         text = "RUN " + text.removeprefix("/bin/sh -c ")
-    return text
+    # the legacy builder names a copied file by its content hash: 'COPY file:bb22…85 in .'
+    return re.sub(r"\b(file|dir):([0-9a-f]{8})[0-9a-f]{56}\b", r"\1:\2…", text)
 
 
 def _is_layer(entry: dict) -> bool:
