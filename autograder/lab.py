@@ -24,7 +24,8 @@ TEACHER_PLUGINS = (
     "@jupyter/nbgrader:create-assignment",
     "@jupyter/nbgrader:course-list",
 )
-EXCHANGE_PLUGINS = ("@jupyter/nbgrader:assignment-list",)
+# without an exchange the Nbgrader menu would be empty (its items are teacher tools)
+EXCHANGE_PLUGINS = ("@jupyter/nbgrader:assignment-list", "@jupyter/nbgrader:menu")
 TEACHER_SERVER = (
     "nbgrader.server_extensions.formgrader",
     "nbgrader.server_extensions.course_list",

@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
-import subprocess
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -16,42 +14,16 @@ from pathlib import Path
 
 import pytest
 
-from autograder import lab, workspace
-from autograder.waiting import wait_until
-from tests.browser import Lab, _stop_group
+from autograder import lab
+from tests.browser import Lab
+from tests.student_lab import start
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _start(tmp_path: Path, *, exchange: Path | None) -> Iterator[Lab]:
-    where = tmp_path / "workspace"
-    workspace.sync(ROOT, where, report=lambda _: None)
-    cfg = lab.write_config(tmp_path / "config", exchange=exchange, course_id="docker-course")
-    argv, env = lab.argv(ROOT, where, cfg, port=0)
-    token = secrets.token_hex(16)
-    runtime = tmp_path / "runtime"
-    argv += [f"--IdentityProvider.token={token}", "--ServerApp.port_retries=0"]
-    env = {**env, "JUPYTER_RUNTIME_DIR": str(runtime)}
-    with open(tmp_path / "lab.log", "wb") as log:
-        proc = subprocess.Popen(
-            argv, env=env, cwd=where, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    try:
-        info = wait_until(
-            lambda: next(runtime.glob("jpserver-*.json"), None),
-            timeout=60,
-            what=f"the student's JupyterLab to start (log: {tmp_path / 'lab.log'})",
-        )
-        server = Lab(f"http://127.0.0.1:{json.loads(info.read_text())['port']}/", token, where)
-        wait_until(lambda: server.api("GET", "status"), timeout=30, what="JupyterLab to answer")
-        yield server
-    finally:
-        _stop_group(proc)
-
-
 @pytest.fixture
 def student_lab(tmp_path: Path) -> Iterator[Lab]:
-    yield from _start(tmp_path, exchange=None)
+    yield from start(tmp_path, exchange=None)
 
 
 def _get(server: Lab, path: str) -> tuple[int, str]:
@@ -108,7 +80,7 @@ def test_korean_is_the_default_language_and_news_are_off(student_lab: Lab) -> No
 def test_an_exchange_brings_the_assignment_list_back(tmp_path: Path) -> None:
     exchange = tmp_path / "exchange"
     exchange.mkdir()
-    for server in _start(tmp_path, exchange=exchange):
+    for server in start(tmp_path, exchange=exchange):
         disabled = _page_config(server).get("disabledExtensions", [])
         assert "@jupyter/nbgrader:assignment-list" not in disabled, disabled
         assert "@jupyter/nbgrader:formgrader" in disabled, disabled
