@@ -152,8 +152,8 @@ def check_panel(section_id: str, namespace: dict[str, Any] | None = None):
     notebook = find_notebook(section_id)
     button = w.Button(description="내 작업 확인", icon="check", button_style="primary")
     result = w.HTML(
-        "<i>버튼을 누르면 이 섹션의 확인을 지금 엔진 상태로 실행합니다 (채점과 같은 확인, "
-        "상태는 바꾸지 않습니다).</i>"
+        "<i>버튼을 누르면 이 섹션 확인 셀의 보이는 확인을 실행합니다 (채점에는 숨은 "
+        "확인이 더 있습니다. 엔진 상태는 바꾸지 않습니다).</i>"
     )
 
     def on_click(_=None) -> None:
