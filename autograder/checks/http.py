@@ -41,24 +41,34 @@ class HttpReply(Check):
         seen: list[str] = []
 
         def answered() -> bool:
+            """A reply came (right or wrong: a server that answered will not change its
+            mind, so only silence is worth waiting for)."""
             try:
                 with urllib.request.urlopen(url, timeout=2) as reply:
                     text = reply.read(65536).decode(errors="replace")
             except urllib.error.HTTPError as exc:
                 text = f"HTTP {exc.code}"
             seen[:] = [text]
-            return (text == self.body) if self.exact else (self.body in text)
+            return True
 
         try:
             wait_until(answered, timeout=self.timeout, what=url)
         except TimeoutError as exc:
             cause = exc.__cause__
-            got = repr(seen[0]) if seen else f"응답 없음 ({type(cause).__name__ if cause else ''})"
             return fail(
                 self.title,
                 repr(self.body),
-                got,
+                f"{self.timeout:g}초 동안 응답 없음 ({type(cause).__name__ if cause else ''})",
                 "컨테이너가 실행 중인지(`docker ps`), -p 포트 연결이 맞는지, "
-                "app.js의 응답 문자열을 확인하세요.",
+                "서버가 그 포트에서 기다리는지 확인하세요.",
+            )
+        text = seen[0]
+        if not ((text == self.body) if self.exact else (self.body in text)):
+            return fail(
+                self.title,
+                repr(self.body),
+                repr(text),
+                "서버가 답은 했지만 내용이 다릅니다: app.js의 응답 문자열(줄바꿈 포함)을 확인하고, "
+                "고친 뒤에는 이미지를 다시 빌드하고 컨테이너를 새로 만드세요.",
             )
         return ok(self.title)
