@@ -68,6 +68,20 @@ class ImageState:
             text += f" — OFFLINE STAND-IN, not the official image: {self.note}"
         return text
 
+    def describe_ko(self) -> str:
+        """The same line for a student (the welcome notebook): what this image really is."""
+        if self.status == "missing":
+            return f"{self.image.ref}: 없음 — 준비 셀이나 `make lab`이 만듭니다"
+        short = (self.image_id or "")[7:19]
+        size = f"{short}, {self.size / 1e6:.0f} MB"
+        if self.status == "stand-in":
+            return (
+                f"{self.image.ref}: 오프라인 대체 이미지({size}) — 공식 이미지가 아니라 "
+                f"인터넷 없이 이 컴퓨터의 파일로 만든 이미지입니다. 이름과 동작은 같습니다. "
+                f"내용: {self.note}"
+            )
+        return f"{self.image.ref}: 공식 이미지 ({size})"
+
 
 def state(dc: docker.DockerClient, image: CourseImage) -> ImageState:
     """Is the image present, and is it the real one or our stand-in?"""
