@@ -129,8 +129,8 @@ def _grade_one(
         return Outcome(job, status, "-", elapsed, scratch, [*listing.refused, problem])
     log = scratch / "autograde.log"
     status, problems, backend = "failed", [], "?"
-    for attempt in (1, 2):  # an engine that dies under a submission gets one more chance
-        if attempt == 2:
+    for attempt in (1, 2):  # an engine that dies under a submission gets one more chance,
+        if attempt == 2:  # and so does one whose engine or jail would not start
             prepare_scratch(course, job, scratch, lock, listing)
         try:
             with lease_factory() as lease:
@@ -139,8 +139,12 @@ def _grade_one(
                 status, stopped = _run_autograde(job, scratch, lease, time_limit, log)
                 died = not lease.engine_alive()
         except Exception as exc:  # an engine that would not start, a namespace error, …  # noqa: BLE001
-            problems.append(f"grading infrastructure failed: {type(exc).__name__}: {exc}"[:400])
+            problem = f"grading infrastructure failed: {type(exc).__name__}: {exc}"[:400]
             status = "error"
+            if attempt == 1:
+                problems.append(f"{problem} (tried again)")
+                continue
+            problems.append(problem)
             break
         if not died:
             problems += lease.warnings + stopped
