@@ -45,6 +45,8 @@ MIRROR = os.environ.get("DOCKER_COURSE_DEBIAN_MIRROR", "http://deb.debian.org/de
 PACKAGES = ("docker.io", "containerd", "runc", "docker-buildx", "iptables")
 RECIPE = 1  # bump when the way the tree is made changes
 BUILDX = Path("usr/libexec/docker/cli-plugins/docker-buildx")
+# a mount namespace of its own: what is mounted inside never shows on the host
+PRIVATE_MOUNTS = ("unshare", "--mount", "--propagation", "private")
 # sid's Release file on some mirrors is past its Valid-Until date; the packages are still sid's
 APT = ("apt-get", "-q", "-o", "Acquire::Check-Valid-Until=false", "-o", "APT::Sandbox::User=root")
 
@@ -150,10 +152,7 @@ def _build(target: Path, log: Path, report: Callable[[str], None]) -> None:
         _logged(
             fh,
             [
-                "unshare",
-                "--mount",
-                "--propagation",
-                "private",
+                *PRIVATE_MOUNTS,
                 "sh",
                 "-c",
                 'mount -t proc proc "$1/proc" && chroot "$1" sh -c "$2"',
@@ -265,10 +264,7 @@ class ModernEngine(PrivateEngine):
             command=(
                 "nsenter",
                 f"--net=/var/run/netns/{self.name}",
-                "unshare",
-                "--mount",
-                "--propagation",
-                "private",
+                *PRIVATE_MOUNTS,
                 "sh",
                 "-c",
                 PIVOT,

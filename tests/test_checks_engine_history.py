@@ -22,10 +22,10 @@ from autograder.grading.recorder import Recorder
 from autograder.private_engine import PrivateEngine
 
 
-def _build(dc: docker.DockerClient, tag: str) -> None:
+def _build(dc: docker.DockerClient, tag: str, marker: str = "built") -> None:
     context = io.BytesIO()
     with tarfile.open(fileobj=context, mode="w") as tar:
-        data = b'FROM busybox:1.37\nRUN echo built > /built\nCMD ["sh"]\n'
+        data = f'FROM busybox:1.37\nRUN echo {marker} > /built\nCMD ["sh"]\n'.encode()
         info = tarfile.TarInfo("Dockerfile")
         info.size = len(data)
         tar.addfile(info, io.BytesIO(data))
@@ -83,14 +83,7 @@ def test_a_rebuild_leaves_a_dangling_image_until_it_is_pruned(fresh_engine: Priv
     _build(dc, "study/x:dev")
     first = dc.images.get("study/x:dev").id
     assert not ReplacedImageRemoved("study/x:dev")(dc).passed, "one build counted as a rebuild"
-    context = io.BytesIO()
-    with tarfile.open(fileobj=context, mode="w") as tar:
-        data = b'FROM busybox:1.37\nRUN echo again > /built\nCMD ["sh"]\n'
-        info = tarfile.TarInfo("Dockerfile")
-        info.size = len(data)
-        tar.addfile(info, io.BytesIO(data))
-    context.seek(0)
-    dc.images.build(fileobj=context, custom_context=True, tag="study/x:dev", rm=True)
+    _build(dc, "study/x:dev", marker="again")
     assert previous_id(dc, "study/x:dev") == first
     left = ReplacedImageRemoved("study/x:dev")(dc)
     assert not left.passed and "<none>" in left.seen, left.message
