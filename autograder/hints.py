@@ -2,8 +2,9 @@
 
 Docker's message stays as it is (it is what a search engine knows); the course adds one line
 under it. In a notebook, :func:`install` (called by every setup cell) hooks the SDK's errors
-(``docker.errors.APIError``, ``ContainerError``, ``ImageNotFound``); the welcome notebook lists
-the same hints for `!docker` commands, whose output IPython passes through untouched.
+(``docker.errors.APIError``, ``ContainerError``, ``ImageNotFound``) and watches what `!docker`
+commands print (IPython writes their output, stderr included, to ``sys.stdout``): a known error
+there gets its hint at the end of the cell.
 """
 
 from __future__ import annotations
@@ -70,4 +71,43 @@ def install() -> bool:
 
     errors = (docker.errors.APIError, docker.errors.ContainerError, docker.errors.ImageNotFound)
     shell.set_custom_exc(errors, handler)
+    if not getattr(shell, "_docker_course_hints", False):  # a setup cell run twice
+        shell._docker_course_hints = True
+        _watch_output(shell, display, HTML)
     return True
+
+
+def _watch_output(shell, display, html_type) -> None:
+    """Note Docker errors that `!` commands print during a cell; show their hints after it.
+
+    IPython re-wraps ``sys.stdout.write`` around every cell (to keep outputs in its history)
+    and restores it after, so the watch is put on at the start of each cell."""
+    import sys
+
+    found: list[str] = []
+
+    def watch(*_) -> None:
+        found.clear()
+        stream = sys.stdout
+        original = stream.write
+
+        def write(text, *args, **kwargs):
+            try:
+                if isinstance(text, str) and "rror" in text:  # Error / error: cheap first
+                    found_hint = hint(text)
+                    if found_hint and found_hint not in found:
+                        found.append(found_hint)
+            except Exception:  # noqa: BLE001 - a hint must never break output
+                pass
+            return original(text, *args, **kwargs)
+
+        stream.write = write
+
+    def after(*_) -> None:
+        for text in found:
+            code = re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
+            display(html_type(f"<div><b>힌트</b>: {code}</div>"))
+        found.clear()
+
+    shell.events.register("pre_run_cell", watch)
+    shell.events.register("post_run_cell", after)
