@@ -61,6 +61,12 @@ def grade(course: Path, *args: str, timeout: float = 900) -> subprocess.Complete
     )
 
 
+def max_points(assignment: str) -> float:
+    """The assignment's full marks: the points of the teacher's grade cells."""
+    cells = source_notebook(assignment).cells
+    return float(sum(c.metadata.get("nbgrader", {}).get("points", 0) for c in cells))
+
+
 def submission_score(course: Path, student: str, assignment: str) -> float | None:
     """The gradebook's total for one submission, None when there is none."""
     from nbgrader.api import Gradebook, MissingEntry

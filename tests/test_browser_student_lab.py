@@ -48,9 +48,9 @@ def test_a_student_sees_korean_menus_and_no_teacher_tools(browser, student_lab: 
         context.close()
 
 
-def test_a_mistake_reads_like_help_and_validate_shows_progress(browser, student_lab: Lab) -> None:
+def test_a_mistake_reads_like_help_and_validate_stays(browser, student_lab: Lab) -> None:
     """A failed check: the table (✗, 기대, 실제, 힌트 with code as code), no Python traceback;
-    Validate says it is running, then reports the failure (no engine: the result is made)."""
+    Validate stays in the student's lab and reports (no engine: the result is made by hand)."""
     nb = new_notebook(cells=[new_code_cell(MISTAKE)])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
     nbformat.write(nb, student_lab.root / "mistake.ipynb")
@@ -67,9 +67,10 @@ def test_a_mistake_reads_like_help_and_validate_shows_progress(browser, student_
         expect(area.locator("code").first).to_have_text("docker ps -a")
         expect(area).not_to_contain_text("Traceback")
         expect(area).not_to_contain_text("base.py")
+        # nbgrader shows "Validating..." while it runs: too brief to assert without a race,
+        # so the test asserts the result it ends with
         page.get_by_role("button", name="Validate").click()
-        expect(page.get_by_text("Validating...")).to_be_visible()
-        expect(page.locator(".jp-Dialog")).to_be_visible(timeout=60_000)
+        expect(page.locator(".jp-Dialog")).to_contain_text("Validation", timeout=60_000)
         shot = ARTIFACTS / "student-lab-02-mistake-and-validate.png"
         page.screenshot(path=str(shot), full_page=True)
         SHOTS.append(shot)

@@ -34,6 +34,8 @@ SECRETS = {
     "check-q1": 'Answer("q1", q1, ("b",))',
     "check-q2": 'Answer("q2", q2, ("c",))',
     "check-q3": 'Answer("q3", q3, ("d",))',
+    "check-lifecycle": 'ContainerFromImage("life", "busybox:1.37")',
+    "check-inspect": '"container_image = busybox:1.37의 이미지 ID"',
 }
 
 
@@ -71,9 +73,12 @@ def test_only_the_kernel_object_cell_still_sends_its_hidden_part(graded) -> None
 
 def test_scores_and_the_wrong_answer_is_named(graded) -> None:
     course = graded[0]
-    assert ng.submission_score(course, "spy", A) == 10
+    full = ng.max_points(A)
+    assert ng.submission_score(course, "spy", A) == full
     scores = ng.scores(course, A, "wrong_q1")
-    assert scores["check-q1"][0] == 0 and sum(v[0] or 0 for v in scores.values()) == 9, scores
+    assert scores["check-q1"][0] == 0 and sum(v[0] or 0 for v in scores.values()) == full - 1, (
+        scores
+    )
     rows = (course / "reports" / "checks.csv").read_text(encoding="utf-8").splitlines()
     q1 = next(r for r in rows if r.startswith("wrong_q1,") and ",check-q1," in r)
     assert "답 q1" in q1 and "'a'" in q1, q1

@@ -184,4 +184,5 @@ def test_no_host_engine_privileged_mount_or_internet(probed) -> None:
 def test_honest_work_still_counts(probed) -> None:
     course = probed[0]
     scores = {s: ng.submission_score(course, s, A) for s in ("victim", "prober")}
-    assert scores == {"victim": 10, "prober": 10}, scores
+    full = ng.max_points(A)
+    assert scores == {"victim": full, "prober": full}, scores

@@ -57,8 +57,9 @@ def _others() -> set[str]:
 @pytest.mark.parametrize("student", sorted(HOGS))
 def test_hog_is_stopped_with_the_limit_named(graded: dict[str, str], student: str) -> None:
     row = graded[student]
-    assert " 0/10 " in row and REASON[student] in row, row
+    assert f" 0/{ng.max_points(A):g} " in row and REASON[student] in row, row
 
 
 def test_honest_submission_keeps_full_marks(graded: dict[str, str]) -> None:
-    assert "10/10" in graded["perfect"], graded["perfect"]
+    full = f"{ng.max_points(A):g}"
+    assert f"{full}/{full}" in graded["perfect"], graded["perfect"]

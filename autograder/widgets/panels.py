@@ -219,16 +219,21 @@ def engine_html(dc=None) -> str:
             f"<tr>{head}</tr>{body}</table>"
         )
 
+    cell = "style='padding:2px 14px 2px 0;text-align:left;border-bottom:1px solid #ddd'"
     return (
-        "<div class='docker-course-engine'>"
-        + table("이미지 (읽기 전용 템플릿)", "<th>태그</th><th>ID</th><th>크기</th>", img_rows)
-        + table(
-            "컨테이너 (이미지로 만든 인스턴스)",
-            "<th>이름</th><th>상태</th><th>이미지</th><th>포트</th>",
-            ctr_rows,
+        (
+            "<div class='docker-course-engine'>"
+            + table("이미지 (읽기 전용 템플릿)", "<th>태그</th><th>ID</th><th>크기</th>", img_rows)
+            + table(
+                "컨테이너 (이미지로 만든 인스턴스)",
+                "<th>이름</th><th>상태</th><th>이미지</th><th>포트</th>",
+                ctr_rows,
+            )
+            + table("볼륨", "<th>이름</th>", vol_rows)
+            + "</div>"
         )
-        + table("볼륨", "<th>이름</th>", vol_rows)
-        + "</div>"
+        .replace("<td>", f"<td {cell}>")
+        .replace("<th>", f"<th {cell}>")
     )
 
 
