@@ -23,7 +23,11 @@ def start(tmp_path: Path, *, exchange: Path | None) -> Iterator[Lab]:
     argv, env = lab.argv(ROOT, where, cfg, port=0)
     token = secrets.token_hex(16)
     runtime = tmp_path / "runtime"
-    argv += [f"--IdentityProvider.token={token}", "--ServerApp.port_retries=0"]
+    argv += [
+        f"--IdentityProvider.token={token}",
+        "--ServerApp.port_retries=0",
+        "--LabApp.expose_app_in_browser=True",  # tests wait for the kernel through it
+    ]
     env = {**env, "JUPYTER_RUNTIME_DIR": str(runtime)}
     with open(tmp_path / "lab.log", "wb") as log:
         proc = subprocess.Popen(

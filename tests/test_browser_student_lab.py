@@ -10,7 +10,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from tests.browser import ARTIFACTS, SHOTS, Lab, expect
+from tests.browser import ARTIFACTS, KERNEL_READY_JS, SHOTS, Lab, expect
 from tests.student_lab import start
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -59,8 +59,9 @@ def test_a_mistake_reads_like_help_and_validate_stays(browser, student_lab: Lab)
     page.set_default_timeout(30_000)
     try:
         page.goto(f"{student_lab.url}lab/tree/mistake.ipynb?token={student_lab.token}&reset")
+        page.wait_for_function(KERNEL_READY_JS, timeout=60_000)  # else a run may be dropped
         page.locator(".jp-Notebook .jp-Cell").first.click()
-        page.keyboard.press("Shift+Enter")  # runs once the kernel is up
+        page.keyboard.press("Shift+Enter")
         area = page.locator(".jp-Notebook .jp-Cell").first.locator(".jp-OutputArea")
         expect(area).to_contain_text("통과하지 못했습니다", timeout=60_000)
         expect(area).to_contain_text("기대")
