@@ -44,3 +44,15 @@ def test_node_standin_has_sh_and_a_node_user(
         "node:24-alpine", ["sh", "-c", "id -u node && test -d /tmp && echo ok"], remove=True
     )
     assert out == b"1000\nok\n", f"saw {out!r}"
+
+
+def test_standins_add_no_label_lines_to_history(
+    private_prepared, private_client: docker.DockerClient
+) -> None:
+    """Their labels live in the config only: `docker history study/hello:1.0` lists its base's
+    entries, and the course's bookkeeping must not show there (issue 18)."""
+    for image in images.COURSE_IMAGES:
+        history = private_client.images.get(image.ref).history()
+        made_by = [h.get("CreatedBy") or "" for h in history]
+        assert not [m for m in made_by if "LABEL" in m], f"{image.ref}: {made_by}"
+        assert len(history) == 1, f"{image.ref}: one imported layer, saw {made_by}"

@@ -92,6 +92,8 @@ def image_stack(dc: docker.DockerClient, ref: str) -> Stack:
 def _made_by(entry: dict) -> str:
     comment = (entry.get("Comment") or "").strip()
     text = instruction(entry.get("CreatedBy") or "")
+    if not text and comment.startswith("Imported from"):
+        return "docker import (파일 트리 한 레이어)"
     if comment and not comment.startswith("buildkit"):
         return f"docker commit: {comment!r} ({text})"
     return text or "(알 수 없음)"
