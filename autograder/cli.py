@@ -258,12 +258,22 @@ def student_pack(output) -> None:
 
 
 @cli.command()
-def clock() -> None:
-    """How long each section takes a beginner, part by part (the method: README)."""
+@click.option(
+    "--stamp",
+    is_flag=True,
+    help="Write the times into the section titles, the welcome notebook and README.",
+)
+def clock(stamp: bool) -> None:
+    """How long each section takes a beginner, part by part, and the core path (the method:
+    README)."""
     from . import clock as clk
     from . import engine as eng
 
-    click.echo(clk.report(eng.project_root()))
+    root = eng.project_root()
+    click.echo(clk.report(root))
+    if stamp:
+        for path in clk.stamp(root):
+            click.echo(f"stamped {path.relative_to(root)}")
 
 
 # --- release ------------------------------------------------------------------------------

@@ -180,7 +180,7 @@ class Removed(list):
 
     def __repr__(self) -> str:
         if not self:
-            return "정리할 것이 없습니다 (이 섹션이 만든 것이 이미 없음)."
+            return "정리할 것이 없습니다 (이 장이 만든 것이 이미 없음)."
         return "정리했습니다: " + ", ".join(self)
 
     def _repr_html_(self) -> str:

@@ -36,6 +36,7 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from . import korean
 from .errors import CourseError
 
 GRADED = {"graded", "graded earlier"}
@@ -49,8 +50,8 @@ WARNINGS = (
 )
 CJK_FONTS = ("Noto Sans CJK KR", "Noto Sans CJK JP")
 NO_RESULTS = (
-    "{folder} 에는 아직 채점 결과가 없습니다. COURSE_DIR 가 과정 폴더(submitted/ 가 있는 곳)인지 "
-    "확인하고, `docker-course grade {folder}` 를 먼저 실행하세요."
+    "{folder}에는 아직 채점 결과가 없습니다. `COURSE_DIR`에 과정 폴더(`submitted/`가 있는 곳)를 "
+    "지정했는지 확인하고, `docker-course grade {folder}`를 먼저 실행하세요."
 )
 
 
@@ -125,7 +126,7 @@ def load(folder: Path | str) -> GradedCourse:
     folder = Path(folder).resolve()
     if not folder.is_dir():
         return GradedCourse(
-            folder, (), (), (), (f"{folder} 폴더가 없습니다: COURSE_DIR 를 확인하세요.",)
+            folder, (), (), (), (f"{folder} 폴더가 없습니다: `COURSE_DIR`를 확인하세요.",)
         )
     absent: list[str] = []  # files not there (yet), or empty
     broken: list[str] = []  # files there that could not be read
@@ -151,15 +152,18 @@ def _read(
 ) -> list:
     path = folder / name
     if not path.is_file():
-        absent.append(f"{name} 가 없습니다 → {what} 없음.")
+        absent.append(f"{korean.particle(name, '이/가')} 없습니다 → {what} 없음.")
         return []
     try:
         found = reader(path)
     except (OSError, UnicodeError, csv.Error, sqlite3.Error, SQLAlchemyError) as exc:
-        broken.append(f"{name} 를 읽을 수 없습니다 ({type(exc).__name__}: {exc}) → {what} 없음.")
+        broken.append(
+            f"{korean.particle(name, '을/를')} 읽을 수 없습니다 "
+            f"({type(exc).__name__}: {exc}) → {what} 없음."
+        )
         return []
     if not found:
-        absent.append(f"{name} 가 비어 있습니다 → {what} 없음.")
+        absent.append(f"{korean.particle(name, '이/가')} 비어 있습니다 → {what} 없음.")
     return found
 
 
@@ -321,6 +325,32 @@ def section_scores(course: GradedCourse) -> list[SectionScores]:
     ]
 
 
+def core_scores(course: GradedCourse) -> list[SectionScores]:
+    """Each section's scores on the core path only (the grade cells outside `(심화)` parts of
+    the course's own notebooks), added up from ``reports/checks.csv``; sections the core path
+    skips are left out."""
+    from . import clock
+
+    core = {s: clock.core_cells(course.folder, s) for s in {c.section for c in course.checks}}
+    points: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for c in course.checks:
+        if c.grade_id in core[c.section]:
+            points[(c.section, c.student)][0] += c.points
+            points[(c.section, c.student)][1] += c.max_points
+    by_section: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for (section, _), (score, max_score) in sorted(points.items()):
+        by_section[section].append((score, max_score))
+    return [
+        SectionScores(
+            section,
+            max((m for _, m in found), default=0.0),
+            tuple(s for s, _ in found),
+            0,
+        )
+        for section, found in sorted(by_section.items())
+    ]
+
+
 def check_stats(course: GradedCourse) -> list[CheckStat]:
     """Pass rate of every grade cell, hardest first, with its most common failure.
 
@@ -421,7 +451,7 @@ def _columns(text: str) -> int:
 
 def scores_table(found: Sequence[SectionScores]) -> Table:
     return Table(
-        ("섹션", "제출", "만점", "평균", "중앙값", "최저", "최고", "수동 채점 대기"),
+        ("장", "제출", "만점", "평균", "중앙값", "최저", "최고", "수동 채점 대기"),
         tuple(
             (
                 s.section,
@@ -442,7 +472,7 @@ def scores_table(found: Sequence[SectionScores]) -> Table:
 
 def checks_table(found: Sequence[CheckStat]) -> Table:
     return Table(
-        ("섹션", "확인 셀", "통과", "가장 흔한 실패", "횟수"),
+        ("장", "확인 셀", "통과", "가장 흔한 실패", "횟수"),
         tuple(
             (
                 s.section,
@@ -459,7 +489,7 @@ def checks_table(found: Sequence[CheckStat]) -> Table:
 
 def times_table(found: dict[str, list[float]]) -> Table:
     return Table(
-        ("섹션", "제출", "중앙값 (초)", "최대 (초)", "합계 (초)"),
+        ("장", "제출", "중앙값 (초)", "최대 (초)", "합계 (초)"),
         tuple(
             (
                 section,
@@ -477,7 +507,7 @@ def times_table(found: dict[str, list[float]]) -> Table:
 
 def flagged_table(found: Sequence[Flag]) -> Table:
     return Table(
-        ("학생", "섹션", "상태", "백엔드", "문제"),
+        ("학생", "장", "상태", "백엔드", "문제"),
         tuple((f.student, f.section, f.status, f.backend, f.problems or "-") for f in found),
         empty="살펴볼 제출이 없습니다.",
     )
@@ -556,9 +586,9 @@ def scores_figure(found: Sequence[SectionScores], ax=None):
     fig = _figure(7, 3.6) if ax is None else ax.figure
     ax = ax if ax is not None else fig.add_subplot()
     groups = {s.section: s.percents for s in found if s.scores}
-    ax.set_title("섹션별 점수 (만점 대비 %)")
+    ax.set_title("장별 점수 (만점 대비 %)")
     if not groups:
-        _nothing(ax, "점수가 없습니다: `docker-course grade` 를 먼저 실행하세요.")
+        _nothing(ax, "점수가 없습니다: `docker-course grade`를 먼저 실행하세요.")
         return fig
     _box_with_points(ax, groups)
     ax.set_ylim(-5, 105)
@@ -684,7 +714,8 @@ def main(
 
 
 def _tables(course: GradedCourse) -> Iterable[tuple[str, Table]]:
-    yield "섹션별 점수", scores_table(section_scores(course))
+    yield "장별 점수", scores_table(section_scores(course))
+    yield "핵심 경로 점수 (심화 제외)", scores_table(core_scores(course))
     yield "확인 셀별 통과율 (어려운 순)", checks_table(check_stats(course))
     yield "채점 시간", times_table(submission_times(course))
     yield "살펴볼 제출", flagged_table(flagged(course))

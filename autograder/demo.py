@@ -3,7 +3,8 @@ end-to-end grading test.
 
 Students live in ``tests/fixtures/class/students/<name>.py``; each defines ``SUBMISSIONS``:
 assignment (or ``"*"`` for every one) → ``"source"`` (the reference solution), ``"release"``
-(untouched student version), ``"missing"`` (a submission folder without the notebook), or
+(untouched student version), ``"core"`` (the reference solution of the core path's tasks only,
+the deep dives left untouched), ``"missing"`` (a submission folder without the notebook), or
 ``{grade_id: code}`` (the reference solution with those cells replaced). Expected scores sit
 beside them in ``tests/fixtures/class/expected_scores.csv``.
 """
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import engine, release
+from . import clock, engine, release
 
 CLASS_DIR = Path("tests") / "fixtures" / "class"
 
@@ -58,15 +59,19 @@ def build(course: Path, root: Path | None = None, *, only: list[str] | None = No
 
 
 def submit(course: Path, student: str, assignment: str, spec) -> None:
-    """``spec``: "release" (blank), "source" (solution), "missing", or grade_id → code."""
+    """``spec``: "release" (blank), "source" (solution), "core" (core-path solutions only),
+    "missing", or grade_id → code."""
     folder = course / "submitted" / student / assignment
     folder.mkdir(parents=True, exist_ok=True)
     if spec == "missing":
         (folder / "README.txt").write_text("I forgot to upload the notebook.\n")
         return
     nb = nbformat.read(course / "release" / assignment / f"{assignment}.ipynb", as_version=4)
-    if spec != "release":
-        _solve(nb, course / "source" / assignment / f"{assignment}.ipynb")
+    source = course / "source" / assignment / f"{assignment}.ipynb"
+    if spec == "core":
+        _solve(nb, source, only=set(clock.section_time(source).core_task_ids))
+    elif spec != "release":
+        _solve(nb, source)
     if isinstance(spec, dict):
         wanted = dict(spec)
         for cell in nb.cells:
@@ -78,7 +83,7 @@ def submit(course: Path, student: str, assignment: str, spec) -> None:
     nbformat.write(nb, folder / f"{assignment}.ipynb")
 
 
-def _solve(nb: nbformat.NotebookNode, source: Path) -> None:
+def _solve(nb: nbformat.NotebookNode, source: Path, only: set[str] | None = None) -> None:
     """Fill the student's copy with the teacher's solutions, as a student who solved it would
     (the protected cells stay as released: no hidden tests in a student's notebook)."""
     teacher = nbformat.read(source, as_version=4)
@@ -89,7 +94,7 @@ def _solve(nb: nbformat.NotebookNode, source: Path) -> None:
     }
     for cell in nb.cells:
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if grade_id in solutions:
+        if grade_id in solutions and (only is None or grade_id in only):
             lines = solutions[grade_id].splitlines()
             cell.source = "\n".join(ln for ln in lines if ln.strip() not in MARKERS)
 

@@ -117,13 +117,15 @@ def main(
     checks = report.check_rows(course, outcomes)
     report.write_check_csv(report_dir / "checks.csv", checks)
     report.write_html(report_dir / "report.html", found, checks)
+    report.write_core_csv(report_dir / "grades-core.csv", found)
     _nbgrader(course, ["export", "--to", str(report_dir / "grades.csv")])
     if feedback:
         graded = {"graded", "graded earlier"}  # a killed run may not have written feedback
         for name in sorted({o.job.assignment for o in outcomes if o.status in graded}):
             _nbgrader(course, ["generate_feedback", name, "--force"])
     echo(
-        f"reports: {report_dir}/grades.csv, checks.csv, report.html; feedback in {course}/feedback"
+        f"reports: {report_dir}/grades.csv, grades-core.csv, checks.csv, report.html; "
+        f"feedback in {course}/feedback"
     )
     return outcomes
 

@@ -29,13 +29,13 @@ GUIDE_TEXT = """# Docker 이미지 vs 컨테이너 — 학생용 묶음
 
 ## 시작하기
 
-리눅스(root)나 Docker Desktop 이 켜진 컴퓨터에서, 이 폴더 안에서:
+리눅스(root)나 Docker Desktop이 켜진 컴퓨터에서, 이 폴더 안에서:
 
 ```bash
 make lab
 ```
 
-`make` 가 없으면:
+`make`가 없으면:
 
 ```bash
 python3 -m venv .venv
@@ -45,12 +45,12 @@ python3 -m venv .venv
 .venv/bin/docker-course lab
 ```
 
-JupyterLab 이 여러분의 작업 폴더(`~/docker-course-lab/`)에 있는 `00-welcome.ipynb` 를 엽니다.
+JupyterLab이 여러분의 작업 폴더(`~/docker-course-lab/`)에 있는 `00-welcome.ipynb`를 엽니다.
 터미널에 나온 `http://127.0.0.1:8888/lab?token=…` 주소를 브라우저로 여세요.
 
-- 노트북을 고친 뒤 다시 `make lab` 을 해도 여러분의 작업은 덮어쓰지 않습니다.
-- 한 섹션을 처음부터 다시 하려면: `.venv/bin/docker-course workspace reset 03-commit-save-load`
-  (이전 작업은 `~/docker-course-lab/.backups/` 로 옮겨집니다).
+- 노트북을 고친 뒤 다시 `make lab`을 해도 여러분의 작업은 덮어쓰지 않습니다.
+- 한 장을 처음부터 다시 하려면: `.venv/bin/docker-course workspace reset 03-commit-save-load`
+  (이전 작업은 `~/docker-course-lab/.backups/`로 옮겨집니다).
 - 환경이 이상하면: `.venv/bin/docker-course doctor`
 """
 

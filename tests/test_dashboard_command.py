@@ -25,5 +25,5 @@ def test_a_journal_alone_gives_tables_and_a_png(tmp_path: Path) -> None:
     done = _dashboard(str(tmp_path), "--png", str(tmp_path / "out.png"))
     assert done.returncode == 0, f"exit {done.returncode}:\n{done.stdout}{done.stderr}"
     assert done.stderr == "", done.stderr
-    assert "gradebook.db 가 없습니다" in done.stdout and "timeout" in done.stdout, done.stdout
+    assert "gradebook.db가 없습니다" in done.stdout and "timeout" in done.stdout, done.stdout
     assert (tmp_path / "out.png").read_bytes().startswith(b"\x89PNG"), "no PNG written"

@@ -133,7 +133,8 @@ def test_missing_files_are_notes(course: Path) -> None:
     (course / ".grading" / "journal.jsonl").unlink()
     found = dashboard.load(course)
     assert len(found.submissions) == 4 and not found.checks and not found.journal, found
-    assert [n.split()[0] for n in found.notes] == ["reports/checks.csv", ".grading/journal.jsonl"]
+    named = [n.split()[0] for n in found.notes]
+    assert named == ["reports/checks.csv가", ".grading/journal.jsonl이"], found.notes
     assert dashboard.check_stats(found) == [] and dashboard.flagged(found) == []
 
 
@@ -155,3 +156,22 @@ def test_a_long_path_in_a_failure_keeps_its_last_two_parts() -> None:
     message = "✗ /var/tmp/dcourse/dcourse-a2a44eac/disk/work/03-x/hello.tar 는 docker save 파일이다"
     assert dashboard.headline(message) == "✗ …/03-x/hello.tar 는 docker save 파일이다"
     assert dashboard.headline("✗ 파일 /tmp/a.txt 가 있다") == "✗ 파일 /tmp/a.txt 가 있다"
+
+
+def test_core_scores_leave_the_deep_cells_out(course: Path) -> None:
+    """With 01-a's notebook marking check-y as a deep dive, the core table has check-x only."""
+    import nbformat
+
+    graded = {"grade": True, "solution": False, "locked": True}
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# 1. 가\n\n## 1-1. 핵심"),
+        nbformat.v4.new_code_cell("", metadata={"nbgrader": {**graded, "grade_id": "check-x"}}),
+        nbformat.v4.new_markdown_cell("## 1-2. 깊이 (심화)"),
+        nbformat.v4.new_code_cell("", metadata={"nbgrader": {**graded, "grade_id": "check-y"}}),
+    ]
+    (course / "source" / "01-a").mkdir(parents=True)
+    nbformat.write(nb, course / "source" / "01-a" / "01-a.ipynb")
+    (core,) = dashboard.core_scores(dashboard.load(course))
+    assert (core.section, core.max_score) == ("01-a", 2.0), core
+    assert sorted(core.scores) == [0.0, 0.0, 2.0, 2.0], f"ann and bob have check-x: {core}"

@@ -5,6 +5,7 @@ solutions (full marks: checks read state, not code), a typical mistake per secti
 notebooks, and a pair of students where the second passes only if the first's state leaked.
 """
 
+import csv
 from pathlib import Path
 
 from autograder import demo
@@ -43,3 +44,18 @@ def test_reports_show_no_false_tamper_and_no_grader_paths(graded_demo_class: Pat
     checks = (graded_demo_class / "reports" / "checks.csv").read_text(encoding="utf-8")
     assert "/var/tmp/dcourse" not in checks, "a message names a grader's folder"
     assert "~/docker-course-work/" in checks, "no failure message names a work folder at all?"
+
+
+def test_the_core_path_student_gets_every_core_point(graded_demo_class: Path) -> None:
+    """grades-core.csv: the core-path student, like the perfect one, has every core point of
+    each section on the path, and the blank student none."""
+    with open(graded_demo_class / "reports" / "grades-core.csv", encoding="utf-8") as fh:
+        found = {(r["student"], r["assignment"]): r for r in csv.DictReader(fh)}
+    on_path = [k for k, r in found.items() if k[0] == "core_path" and float(r["core_max_score"])]
+    assert {a for _, a in on_path} >= {"01-concepts", "02-build-run", "03-commit-save-load"}, found
+    for student in ("core_path", "perfect"):
+        for (who, assignment), r in found.items():
+            if who == student:
+                assert r["core_score"] == r["core_max_score"], (student, assignment, r)
+    blank = [r["core_score"] for (who, _), r in found.items() if who == "blank"]
+    assert blank and set(blank) == {"0"}, blank

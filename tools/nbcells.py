@@ -52,9 +52,7 @@ def setup(section_id: str, extra: str = "") -> nbformat.NotebookNode:
         "from autograder import course\n"
         "from autograder.checks import *  # noqa: F403 - 확인 셀에서 씁니다\n\n"
         f'ws = course.setup("{section_id}", work_dir=WORK_DIR)\n'
-        "work = ws.work  # 이 섹션의 작업 폴더\n"
-        + (extra.strip("\n") + "\n" if extra else "")
-        + "ws"
+        "work = ws.work  # 이 장의 작업 폴더\n" + (extra.strip("\n") + "\n" if extra else "") + "ws"
     )
     return locked("setup", source)
 

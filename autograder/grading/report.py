@@ -10,6 +10,7 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
+from .. import clock
 from .gradebook import db_url
 from .worker import Outcome
 
@@ -23,17 +24,28 @@ class Row:
     backend: str
     seconds: float
     problems: str
+    core_score: float = 0.0  # the core path's cells only (clock.py: not under a "(심화)" heading)
+    core_max: float = 0.0
+
+
+def core_points(sub, core: frozenset[str]) -> tuple[float, float]:
+    """(score, max) of a gradebook submission's core cells."""
+    grades = [g for nb in sub.notebooks for g in nb.grades if g.name in core]
+    return sum(g.score for g in grades), sum(g.max_score for g in grades)
 
 
 def rows(course: Path, outcomes: list[Outcome]) -> list[Row]:
     found = []
+    cores: dict[str, frozenset[str]] = {}
     with Gradebook(db_url(course)) as gb:
         for o in sorted(outcomes, key=lambda o: (o.job.student, o.job.assignment)):
+            core = cores.setdefault(o.job.assignment, clock.core_cells(course, o.job.assignment))
             try:
                 sub = gb.find_submission(o.job.assignment, o.job.student)
                 score, max_score = sub.score, sub.max_score
+                core_score, core_max = core_points(sub, core)
             except MissingEntry:
-                score, max_score = 0.0, 0.0
+                score, max_score, core_score, core_max = 0.0, 0.0, 0.0, 0.0
             found.append(
                 Row(
                     o.job.student,
@@ -43,18 +55,47 @@ def rows(course: Path, outcomes: list[Outcome]) -> list[Row]:
                     o.backend,
                     o.seconds,
                     "; ".join(o.problems),
+                    core_score,
+                    core_max,
                 )
             )
     return found
 
 
+def core_text(r: Row) -> str:
+    return f"{r.core_score:g}/{r.core_max:g}" if r.core_max else "-"
+
+
+def write_core_csv(path: Path, found: list[Row]) -> None:
+    """grades-core.csv: every submission's core-path score beside its full score, for a class
+    that does the 40-minute core path only."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(
+            ["student", "assignment", "core_score", "core_max_score", "score", "max_score"]
+        )
+        writer.writerows(
+            (
+                r.student,
+                r.assignment,
+                f"{r.core_score:g}",
+                f"{r.core_max:g}",
+                f"{r.score:g}",
+                f"{r.max_score:g}",
+            )
+            for r in found
+        )
+
+
 def table(found: list[Row]) -> str:
-    head = ("student", "assignment", "score", "backend", "time", "problems")
+    head = ("student", "assignment", "score", "core", "backend", "time", "problems")
     body = [
         (
             r.student,
             r.assignment,
             f"{r.score:g}/{r.max_score:g}",
+            core_text(r),
             r.backend,
             f"{r.seconds:.0f} s",
             r.problems or "-",
@@ -120,12 +161,14 @@ def write_check_csv(path: Path, found: list[dict]) -> None:
 
 def write_html(path: Path, found: list[Row], checks: list[dict]) -> None:
     head = (
-        "<tr><th>student</th><th>assignment</th><th>score</th><th>backend</th><th>time</th>"
+        "<tr><th>student</th><th>assignment</th><th>score</th><th>core</th><th>backend</th>"
+        "<th>time</th>"
         "<th>problems</th></tr>"
     )
     body = "".join(
         f"<tr><td>{html.escape(r.student)}</td><td>{html.escape(r.assignment)}</td>"
-        f"<td>{r.score:g}/{r.max_score:g}</td><td>{html.escape(r.backend)}</td>"
+        f"<td>{r.score:g}/{r.max_score:g}</td><td>{core_text(r)}</td>"
+        f"<td>{html.escape(r.backend)}</td>"
         f"<td>{r.seconds:.0f} s</td><td>{html.escape(r.problems)}</td></tr>"
         for r in found
     )

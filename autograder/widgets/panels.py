@@ -152,13 +152,13 @@ def check_panel(section_id: str, namespace: dict[str, Any] | None = None):
     notebook = find_notebook(section_id)
     button = w.Button(description="내 작업 확인", icon="check", button_style="primary")
     result = w.HTML(
-        "<i>버튼을 누르면 이 섹션 확인 셀의 보이는 확인을 실행합니다 (채점에는 숨은 "
+        "<i>버튼을 누르면 이 장 확인 셀의 보이는 확인을 실행합니다 (채점에는 숨은 "
         "확인이 더 있습니다. 엔진 상태는 바꾸지 않습니다).</i>"
     )
 
     def on_click(_=None) -> None:
         if notebook is None:
-            result.value = "✗ 이 섹션의 노트북 파일을 찾지 못했습니다."
+            result.value = "✗ 이 장의 노트북 파일을 찾지 못했습니다."
             return
         button.disabled, button.description = True, "확인 중…"
         try:
