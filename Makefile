@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 LAB_PORT ?= 8888
 
-.PHONY: lab test setup browser venv engine images lint unit release execute bench demo clean help
+.PHONY: lab class test setup browser venv engine images lint unit release execute bench demo clean help
 
 help:
 	@echo "make lab    - set up (venv, Docker engine, course images) and start JupyterLab"
@@ -31,6 +31,11 @@ setup: $(STAMP)
 
 lab: setup
 	$(BIN)/docker-course lab --port $(LAB_PORT)
+
+# the class server (JupyterHub): make class ROSTER=students.csv TEACHER=park
+class: setup
+	@test -n "$(ROSTER)" -a -n "$(TEACHER)" || { echo "usage: make class ROSTER=students.csv TEACHER=id"; exit 2; }
+	$(BIN)/docker-course class up $(ROSTER) --teacher $(TEACHER)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

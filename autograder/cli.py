@@ -222,12 +222,17 @@ def workspace() -> None:
 
 @workspace.command("sync")
 @click.option("--path", type=click.Path(path_type=Path), help="Default ~/docker-course-lab.")
-def workspace_sync(path) -> None:
+@click.option(
+    "--no-sections",
+    is_flag=True,
+    help="Only the welcome and the cheat sheet (nbgrader's exchange hands out the sections).",
+)
+def workspace_sync(path, no_sections) -> None:
     """Copy what is missing; update what the student has not edited; keep the rest."""
     from . import engine as eng
     from . import workspace as ws
 
-    ws.sync(eng.project_root(), path, report=click.echo)
+    ws.sync(eng.project_root(), path, sections=not no_sections, report=click.echo)
 
 
 @workspace.command("reset")
@@ -239,6 +244,67 @@ def workspace_reset(section, path) -> None:
     from . import workspace as ws
 
     ws.reset(eng.project_root(), section, path, report=click.echo)
+
+
+# --- class ----------------------------------------------------------------------------------
+@cli.group("class", cls=_Group)
+def class_() -> None:
+    """The class server: JupyterHub for a class (log-in works; student servers: next step)."""
+
+
+@class_.command("up")
+@click.argument("roster", type=click.Path(path_type=Path))
+@click.option("--teacher", required=True, help="The teacher's id (the hub's admin).")
+@click.option("--bind", "ip", default="127.0.0.1", show_default=True, help="Address to serve on.")
+@click.option("--port", default=8000, show_default=True)
+def class_up(roster, teacher, ip, port) -> None:
+    """Start the hub for the students of ROSTER (a CSV of ids); passwords go to a sheet."""
+    from . import engine as eng
+    from .hub import server
+
+    server.up(eng.project_root(), roster, teacher=teacher, ip=ip, port=port, echo=click.echo)
+
+
+@class_.command("status")
+def class_status() -> None:
+    """Whether the hub runs, and where."""
+    from . import engine as eng
+    from .hub import server
+
+    click.echo(server.status(server.state_dir(eng.project_root())).text())
+
+
+@class_.command("release")
+@click.argument("assignment")
+def class_release(assignment) -> None:
+    """Put ASSIGNMENT (e.g. 02-build-run) in every student's Assignments panel."""
+    from . import engine as eng
+    from .hub import exchange, server
+
+    root = eng.project_root()
+    click.echo(exchange.release_to_students(root, server.state_dir(root), assignment).strip())
+
+
+@class_.command("collect")
+@click.argument("assignment")
+def class_collect(assignment) -> None:
+    """Bring the students' submissions of ASSIGNMENT into the class's course folder."""
+    from . import engine as eng
+    from .hub import exchange, server
+
+    root = eng.project_root()
+    state = server.state_dir(root)
+    click.echo(exchange.collect(state, assignment, course=exchange.course_id(root)).strip())
+    click.echo(f"grade them with: docker-course grade {exchange.course_dir(state)}")
+
+
+@class_.command("down")
+def class_down() -> None:
+    """Stop the hub and its proxy (accounts and the database stay)."""
+    from . import engine as eng
+    from .hub import server
+
+    server.down(server.state_dir(eng.project_root()), echo=click.echo)
 
 
 @cli.command("student-pack")

@@ -174,6 +174,7 @@ class Jail:
         home: Path,
         *,
         readonly: tuple = (),
+        writable: tuple = (),
         user_home: Path | None = None,
     ) -> None:
         self.name = name
@@ -185,6 +186,7 @@ class Jail:
         self.pidfile = NS_DIR / f"{name}{PID_SUFFIX}"  # its pid namespace (see _start_init)
         self._init: subprocess.Popen | None = None
         self.readonly = tuple(Path(p) for p in readonly) + runtime_paths()
+        self.writable = tuple(Path(p) for p in writable)  # e.g. a class's nbgrader exchange
 
     def __enter__(self) -> Jail:
         try:
@@ -272,6 +274,9 @@ class Jail:
             p = q(str(path))
             lines += [f'mkdir -p "$R"{p}', f'mount --rbind {p} "$R"{p}',
                       f'mount -o remount,bind,ro "$R"{p}']  # fmt: skip
+        for path in sorted(set(self.writable)):
+            p = q(str(path))
+            lines += [f'mkdir -p "$R"{p}', f'mount --bind {p} "$R"{p}']
         home = q(str(self.home))
         lines += [f'mkdir -p "$R"{home}', f'mount --rbind {home} "$R"{home}']
         lines += ['cd "$R"', "mkdir .old", "pivot_root . .old", "umount -l /.old", "rmdir /.old",

@@ -44,7 +44,9 @@ def config_dir(root: Path) -> Path:
     return root / ".course" / "lab" / "config"
 
 
-def write_config(cfg: Path, *, exchange: Path | None = None, course_id: str = "") -> Path:
+def write_config(
+    cfg: Path, *, exchange: Path | None = None, course_id: str = "", hub: bool = False
+) -> Path:
     """The student lab's Jupyter config folder ``cfg`` (rewritten each time; the student's own
     settings, under ``lab/user-settings``, are kept)."""
     (cfg / "labconfig").mkdir(parents=True, exist_ok=True)
@@ -65,6 +67,13 @@ def write_config(cfg: Path, *, exchange: Path | None = None, course_id: str = ""
             "c = get_config()  # noqa: F821  written by docker-course lab\n"
             f"c.Exchange.root = {str(exchange)!r}\n"
             f"c.CourseDirectory.course_id = {course_id!r}\n"
+            + (
+                # on the class server the Unix user is dcs-<id>: submit as the hub's user name
+                # (the teacher's collect checks the submission's owner against it)
+                'import os\nc.CourseDirectory.student_id = os.environ.get("JUPYTERHUB_USER", "*")\n'
+                if hub
+                else ""
+            )
         )
     else:
         nbgrader_config.unlink(missing_ok=True)

@@ -107,10 +107,7 @@ class PrivateEngine:
         _run(["ip", "netns", "exec", self.name, "ip", "link", "set", "lo", "up"])
         self.home.mkdir(parents=True, exist_ok=True)
         if self.disk_mb:
-            # a name that does not name the engine (a loop device shows it to everyone)
-            image = DISKS / f"{secrets.token_hex(8)}.img"
-            (self.run_dir / DISK_RECORD).write_text(str(image))
-            _mount_disk(image, self.disk, self.disk_mb)
+            self._attach_disk()
         if self.template is not None:
             _run(["cp", "-a", "--reflink=auto", str(self.template), str(self.spec.data_root)])
         self._before_engine()
@@ -126,6 +123,13 @@ class PrivateEngine:
         if self.info is None:
             raise CourseError(f"dockerd started but {self.docker_host} does not answer.")
         return self.info
+
+    def _attach_disk(self) -> None:
+        """A fresh disk image of ``disk_mb`` mounted at ``disk`` (removed by :meth:`stop`)."""
+        # a name that does not name the engine (a loop device shows it to everyone)
+        image = DISKS / f"{secrets.token_hex(8)}.img"
+        (self.run_dir / DISK_RECORD).write_text(str(image))
+        _mount_disk(image, self.disk, self.disk_mb)
 
     def _before_engine(self) -> None:
         """Hook for subclasses: the namespace, home and data-root exist, dockerd does not."""

@@ -44,9 +44,12 @@ class Synced:
     action: str  # "copied", "updated", "unchanged", "kept" (the student edited it)
 
 
-def course_files(root: Path) -> dict[str, Path]:
-    """What a student gets: relative path in the workspace → file in the checkout."""
+def course_files(root: Path, *, sections: bool = True) -> dict[str, Path]:
+    """What a student gets: relative path in the workspace → file in the checkout (without
+    the released sections when nbgrader's exchange hands them out)."""
     files = {name: root / "notebooks" / name for name in STUDENT_NOTEBOOKS}
+    if not sections:
+        return files
     release = root / "release"
     if not release.is_dir():
         raise CourseError(
@@ -63,7 +66,11 @@ def course_files(root: Path) -> dict[str, Path]:
 
 
 def sync(
-    root: Path, target: Path | None = None, *, report: Callable[[str], None] = print
+    root: Path,
+    target: Path | None = None,
+    *,
+    sections: bool = True,
+    report: Callable[[str], None] = print,
 ) -> list[Synced]:
     """Create or update the workspace at ``target`` from the checkout at ``root``."""
     target = (target or default_path()).expanduser().resolve()
@@ -75,7 +82,7 @@ def sync(
     target.mkdir(parents=True, exist_ok=True)
     copied = _read_manifest(target)
     done = []
-    for rel, source in course_files(root).items():
+    for rel, source in course_files(root, sections=sections).items():
         dest = target / rel
         new = _sha256(source)
         if not dest.exists():
