@@ -236,37 +236,28 @@ def stamp_title(markdown: str, section: SectionTime) -> str:
     return TITLE.sub(lambda m: f"{m.group(1)} ({title_time(section)})", markdown, count=1)
 
 
+def stamp_rows(pattern: re.Pattern, markdown: str, sections: list[SectionTime]) -> str:
+    """A table's rows (the welcome's or README's): each section's full and core minutes."""
+    by_name = {s.notebook: s for s in sections}
+
+    def row(m: re.Match) -> str:
+        found = by_name.get(m.group(2))
+        if found is None:
+            return m.group(0)
+        return f"{m.group(1)}약 {found.full}분 | {core_cell(found)}{m.group(3)}"
+
+    return pattern.sub(row, markdown)
+
+
 def stamp_welcome(markdown: str, sections: list[SectionTime], welcome: int) -> str:
     """The welcome's table (full and core minutes per section), its total and the core path."""
-    by_name = {s.notebook: s for s in sections}
-    text = WELCOME_ROW.sub(
-        lambda m: (
-            f"{m.group(1)}약 {by_name[m.group(2)].full}분 | {core_cell(by_name[m.group(2)])}"
-            f"{m.group(3)}"
-            if m.group(2) in by_name
-            else m.group(0)
-        ),
-        markdown,
-    )
+    text = stamp_rows(WELCOME_ROW, markdown, sections)
     total = welcome + sum(s.full for s in sections)
     core = sum(s.core for s in sections)
     text = TOTAL.sub(
         lambda m: f"{m.group(1)}(모두 하면 약 {hours(total)} · 핵심 경로 약 {core}분)", text
     )
     return CORE_LINE.sub(lambda m: core_path_line(sections), text)
-
-
-def stamp_readme(markdown: str, sections: list[SectionTime]) -> str:
-    by_name = {s.notebook: s for s in sections}
-    return README_ROW.sub(
-        lambda m: (
-            f"{m.group(1)}약 {by_name[m.group(2)].full}분 | {core_cell(by_name[m.group(2)])}"
-            f"{m.group(3)}"
-            if m.group(2) in by_name
-            else m.group(0)
-        ),
-        markdown,
-    )
 
 
 def stamp(root: Path) -> list[Path]:
@@ -298,7 +289,7 @@ def stamp(root: Path) -> list[Path]:
         changed.append(welcome)
     readme = root / "README.md"
     text = readme.read_text(encoding="utf-8")
-    new = stamp_readme(text, sections)
+    new = stamp_rows(README_ROW, text, sections)
     if new != text:
         readme.write_text(new, encoding="utf-8")
         changed.append(readme)

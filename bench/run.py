@@ -1,4 +1,4 @@
-"""``make bench``: the six figures, side by side in one run, into ``bench/RESULTS.md``.
+"""``make bench``: the seven figures, side by side in one run, into ``bench/RESULTS.md``.
 
     .venv/bin/python bench/run.py                 # everything → bench/RESULTS.md (~10–15 min)
     .venv/bin/python bench/run.py --quick         # tiny repeats, for development
@@ -9,7 +9,7 @@ so a development run never replaces the full results. The bench reports: a misse
 ✗ in the table, not a failure. It exits non-zero only when something it measures is broken
 (a notebook fails, grading gives a wrong score, an engine does not start).
 
-One module per figure (floor, grading, isolation, growth, memory, startup), ``where`` for the
+One module per figure (floor, grading, isolation, growth, memory, startup, hub), ``where`` for the
 "where the time goes" profile, ``common`` for statistics, the machine and engines.
 """
 
@@ -32,6 +32,7 @@ import common
 import floor
 import grading
 import growth
+import hub
 import isolation
 import memory
 import startup
@@ -39,7 +40,7 @@ import where
 from common import BENCH, ROOT, say
 
 #: run order (cheap and engine-idle first; the grading runs are shared by figures 2–5)
-RUN_ORDER = ("startup", "floor", "grading", "isolation", "growth", "memory")
+RUN_ORDER = ("startup", "floor", "grading", "isolation", "growth", "memory", "hub")
 FIGURES = {
     "floor": floor,
     "grading": grading,
@@ -47,8 +48,9 @@ FIGURES = {
     "growth": growth,
     "memory": memory,
     "startup": startup,
+    "hub": hub,
 }
-SHOW_ORDER = ("floor", "grading", "isolation", "growth", "memory", "startup")
+SHOW_ORDER = ("floor", "grading", "isolation", "growth", "memory", "startup", "hub")
 
 
 def main(argv: list[str] | None = None) -> int:

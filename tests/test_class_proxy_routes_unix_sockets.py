@@ -5,6 +5,7 @@ the way in and restores it on the way out, so the hub's route check sees what it
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from jupyterhub.proxy import ConfigurableHTTPProxy
@@ -12,6 +13,12 @@ from jupyterhub.proxy import ConfigurableHTTPProxy
 from autograder.hub.proxy import UnixSocketProxy
 
 SOCKET = "http+unix://%2Fsrv%2Fkim%2Flab.sock"
+
+
+def _run(coroutine):
+    """The coroutine on a loop of its own thread (the browser tests keep one running here)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def test_targets_go_to_the_proxy_without_a_port(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -22,8 +29,8 @@ def test_targets_go_to_the_proxy_without_a_port(monkeypatch: pytest.MonkeyPatch)
 
     monkeypatch.setattr(ConfigurableHTTPProxy, "add_route", add_route)
     proxy = UnixSocketProxy()
-    asyncio.run(proxy.add_route("/user/kim/", SOCKET + ":80", {}))
-    asyncio.run(proxy.add_route("/", "http://127.0.0.1:8081", {}))
+    _run(proxy.add_route("/user/kim/", SOCKET + ":80", {}))
+    _run(proxy.add_route("/", "http://127.0.0.1:8081", {}))
     assert sent == [SOCKET, "http://127.0.0.1:8081"], sent
 
 
@@ -32,6 +39,6 @@ def test_routes_come_back_as_the_hub_wrote_them(monkeypatch: pytest.MonkeyPatch)
         return {"/user/kim/": {"target": SOCKET}, "/": {"target": "http://127.0.0.1:8081"}}
 
     monkeypatch.setattr(ConfigurableHTTPProxy, "get_all_routes", get_all_routes)
-    routes = asyncio.run(UnixSocketProxy().get_all_routes())
+    routes = _run(UnixSocketProxy().get_all_routes())
     assert routes["/user/kim/"]["target"] == SOCKET + ":80", routes
     assert routes["/"]["target"] == "http://127.0.0.1:8081", routes

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from autograder.hub import server, student_engine, students
+from autograder.hub.client import Hub, Server
 from tests import nbgrader_course as ng
-from tests.hub_client import Hub, Server
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[1]

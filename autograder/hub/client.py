@@ -1,5 +1,6 @@
-"""A student's server driven through the hub's proxy, as a browser's kernel would be: start a
-kernel over REST, run code over the kernel's websocket, read what it printed. Bounded waits."""
+"""The hub and a student's server driven over HTTP, as a browser would: start and stop servers
+through the hub's REST API (docker-course's token), start a kernel over REST, run code over the
+kernel's websocket and read what it printed. For tests and the bench; every wait is bounded."""
 
 from __future__ import annotations
 
