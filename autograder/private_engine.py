@@ -325,6 +325,21 @@ def _mount_disk(image: Path, at: Path, size_mb: int) -> None:
     _run(["mount", "-o", "loop,nodev,nosuid", str(image), str(at)])
 
 
+def mount_image(image: Path, at: Path, size_mb: int) -> bool:
+    """``image`` mounted at ``at``: made (``size_mb``, sparse ext4) when missing, else checked
+    and repaired as far as e2fsck does without asking (a hard stop may leave it unclean) and
+    mounted again. True when it was made now. For disks that outlive their engine."""
+    if not image.is_file():
+        _mount_disk(image, at, size_mb)
+        return True
+    done = subprocess.run(["e2fsck", "-p", str(image)], capture_output=True, text=True)
+    if done.returncode >= 4:
+        raise CourseError(f"the disk image {image} is damaged: {done.stdout[-400:]}")
+    at.mkdir(parents=True, exist_ok=True)
+    _run(["mount", "-o", "loop,nodev,nosuid", str(image), str(at)])
+    return False
+
+
 def _suppressed(fn: Callable[..., object], *args: object) -> None:
     with contextlib.suppress(Exception):  # gone already, or the engine is dying: fine
         fn(*args)

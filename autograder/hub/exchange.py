@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .. import nbgrader_cli, release
 from ..errors import CourseError
-from ..private_engine import _mount_disk, _run
+from ..private_engine import mount_image
 
 SIZE_MB = 2048
 
@@ -51,13 +51,7 @@ def mount(state: Path) -> Path:
     at = root(state)
     if _mounted(at):
         return at
-    image = state / "exchange.img"
-    if image.is_file():
-        at.mkdir(exist_ok=True)
-        subprocess.run(["e2fsck", "-p", str(image)], capture_output=True, check=False)
-        _run(["mount", "-o", "loop,nodev,nosuid", str(image), str(at)])
-    else:
-        _mount_disk(image, at, SIZE_MB)
+    mount_image(state / "exchange.img", at, SIZE_MB)
     os.chmod(at, 0o777)
     return at
 

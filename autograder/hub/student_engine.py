@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .. import jail
 from ..grading.limits import DEFAULT, Cgroup
-from ..private_engine import DISK_RECORD, RECORD, _mount_disk, _recorded, _run
+from ..private_engine import DISK_RECORD, RECORD, _recorded, mount_image
 from ..rootless_engine import RootlessEngine
 
 PREFIX = "dcclass-"
@@ -48,16 +48,7 @@ class StudentEngine(RootlessEngine):
     def _attach_disk(self) -> None:
         (self.run_dir / DISK_RECORD).write_text(str(self.image))
         self.image.parent.mkdir(parents=True, exist_ok=True)
-        if not self.image.is_file():
-            _mount_disk(self.image, self.disk, self.disk_mb)
-            self.fresh = True
-            return
-        # a hard stop may leave it unclean: repair what e2fsck repairs without asking
-        done = subprocess.run(["e2fsck", "-p", str(self.image)], capture_output=True, text=True)
-        if done.returncode >= 4:
-            raise OSError(f"the disk of {self.name} is damaged: {done.stdout[-400:]}")
-        self.disk.mkdir(parents=True, exist_ok=True)
-        _run(["mount", "-o", "loop,nodev,nosuid", str(self.image), str(self.disk)])
+        self.fresh = mount_image(self.image, self.disk, self.disk_mb)
 
     def stop(self) -> None:
         """Stop dockerd gracefully (containers get its shutdown timeout), then everything the
