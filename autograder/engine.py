@@ -15,6 +15,7 @@ import contextlib
 import os
 import shutil
 import signal
+import socket
 import stat
 import subprocess
 import time
@@ -115,9 +116,28 @@ def _reason(exc: BaseException) -> str:
     return text.splitlines()[0][:200] if text else type(exc).__name__
 
 
+def _unix_socket_answers(base_url: str, timeout: float) -> bool:
+    """False when a unix:// engine socket refuses or is missing; True for any other URL.
+
+    docker-py leaks the socket of a failed first connect (an unclosed-socket warning later,
+    wherever the garbage collector runs), so a socket that is not up yet is tried here first.
+    """
+    if not base_url.startswith("unix://"):
+        return True
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(timeout)
+        try:
+            sock.connect(base_url.removeprefix("unix://"))
+        except OSError:
+            return False
+    return True
+
+
 def probe(spec: EngineSpec | None = None, *, timeout: float = 3) -> EngineInfo | None:
     """Engine facts if it answers within ``timeout`` seconds, else ``None``."""
     spec = spec or default_spec()
+    if not _unix_socket_answers(spec.base_url(), timeout):
+        return None
     try:
         with contextlib.closing(client(spec, timeout=timeout)) as dc:
             version = dc.version()
