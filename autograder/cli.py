@@ -249,7 +249,7 @@ def workspace_reset(section, path) -> None:
 # --- class ----------------------------------------------------------------------------------
 @cli.group("class", cls=_Group)
 def class_() -> None:
-    """The class server: JupyterHub for a class (log-in works; student servers: next step)."""
+    """The class server: JupyterHub with a JupyterLab and a Docker engine per student."""
 
 
 @class_.command("up")
@@ -257,12 +257,21 @@ def class_() -> None:
 @click.option("--teacher", required=True, help="The teacher's id (the hub's admin).")
 @click.option("--bind", "ip", default="127.0.0.1", show_default=True, help="Address to serve on.")
 @click.option("--port", default=8000, show_default=True)
-def class_up(roster, teacher, ip, port) -> None:
+@click.option(
+    "--login-config",
+    type=click.Path(path_type=Path),
+    help="JupyterHub settings appended last, e.g. an LTI 1.3 or OAuth log-in for an LMS "
+    "(docs/class-login.md); without it, the roster's passwords.",
+)
+def class_up(roster, teacher, ip, port, login_config) -> None:
     """Start the hub for the students of ROSTER (a CSV of ids); passwords go to a sheet."""
     from . import engine as eng
     from .hub import server
 
-    server.up(eng.project_root(), roster, teacher=teacher, ip=ip, port=port, echo=click.echo)
+    server.up(
+        eng.project_root(), roster, teacher=teacher, ip=ip, port=port,
+        login_config=login_config, echo=click.echo,
+    )  # fmt: skip
 
 
 @class_.command("status")

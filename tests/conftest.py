@@ -2,21 +2,59 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import secrets
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import docker
 import pytest
 
-from autograder import demo, engine, images, labels
+from autograder import demo, engine, images, labels, modern_engine
 from autograder.private_engine import PrivateEngine
 from tests import nbgrader_course as ng
 
-pytest_plugins = ["tests.browser"]  # JupyterLab + Chromium fixtures for `-m browser`
+pytest_plugins = ["tests.browser", "tests.class_hub"]  # JupyterLab + Chromium; the class hub
 
 TEST_OWNER = "tests"
 HELLO = Path(__file__).parent / "fixtures" / "hello"
+
+
+PREBUILD = pytest.StashKey[subprocess.Popen]()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """The engine matrix needs Debian sid's engine tree, built in a minute or two on a fresh
+    machine: start building it in the background now, while the tests before the matrix run.
+    The matrix's own ``modern_engine.tree()`` waits on the same lock, and builds it itself
+    (with its messages) if this build failed."""
+    if not any(item.get_closest_marker("engines") for item in session.items):
+        return
+    cache = modern_engine.cache_dir()
+    if (cache / f"tree-{modern_engine.key()}" / ".complete").is_file():
+        return
+    cache.mkdir(parents=True, exist_ok=True)
+    with open(cache / "prebuild.log", "wb") as log:
+        session.config.stash[PREBUILD] = subprocess.Popen(
+            [sys.executable, "-c", "from autograder import modern_engine; modern_engine.tree()"],
+            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    build = session.config.stash.get(PREBUILD, None)
+    if build is not None and build.poll() is None:  # the session ended before the matrix
+        for sig, grace in ((signal.SIGTERM, 60), (signal.SIGKILL, 30)):  # debootstrap too
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(build.pid, sig)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                build.wait(timeout=grace)
+                return
 
 
 @pytest.fixture(scope="session")

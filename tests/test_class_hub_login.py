@@ -1,11 +1,9 @@
 """`docker-course class up`: the hub answers on loopback; each student logs in with their own
-password, a wrong one (or another student's) is refused; `down` leaves no hub or proxy."""
+password, a wrong one (or another student's) is refused; `down` leaves no hub or proxy, and a
+second class's hub leaves the first's student servers alone."""
 
 from __future__ import annotations
 
-import csv
-import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,31 +11,9 @@ import requests
 
 from autograder import procs
 from autograder.hub import server
+from tests.class_hub import KIM, LEE, TEACHER, ClassHub, free_port
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[server.Status, dict, Path]]:
-    folder = tmp_path_factory.mktemp("class")
-    roster = folder / "roster.csv"
-    roster.write_text("id\nkim\nlee\n")
-    state = folder / "state"
-    found = server.up(
-        Path.cwd(), roster, teacher="park", port=_free_port(), state=state, echo=lambda _: None
-    )
-    try:
-        with open(state / "passwords.csv", newline="") as fh:
-            passwords = {r["id"]: r["password"] for r in csv.DictReader(fh)}
-        yield found, passwords, state
-    finally:
-        server.down(state, echo=lambda _: None)
 
 
 def _log_in(url: str, name: str, password: str) -> requests.Response:
@@ -51,38 +27,39 @@ def _log_in(url: str, name: str, password: str) -> requests.Response:
         )
 
 
-def test_the_hub_answers_on_loopback(hub) -> None:
-    found, _, _ = hub
-    assert found.running and found.url.startswith("http://127.0.0.1:"), found
-    assert server.status(hub[2]).running, "status does not see the running hub"
+def test_the_hub_answers_on_loopback(class_hub: ClassHub) -> None:
+    found = server.status(class_hub.state)
+    assert found.running, f"status does not see the running hub: {found}"
+    assert found.url.startswith("http://127.0.0.1:"), found
 
 
-def test_a_student_logs_in_with_their_own_password(hub) -> None:
-    found, passwords, _ = hub
-    reply = _log_in(found.url, "kim", passwords["kim"])
+def test_a_student_logs_in_with_their_own_password(class_hub: ClassHub) -> None:
+    reply = _log_in(class_hub.url, KIM, class_hub.passwords[KIM])
     assert reply.status_code == 302, (reply.status_code, reply.text[:300])
 
 
-def test_a_wrong_password_is_refused(hub) -> None:
-    found, passwords, _ = hub
-    for name, password in (("kim", "wrong-password"), ("kim", passwords["lee"])):
-        reply = _log_in(found.url, name, password)
-        assert reply.status_code == 403, (name, reply.status_code, reply.text[:300])
+def test_a_wrong_password_is_refused(class_hub: ClassHub) -> None:
+    for password in ("wrong-password", class_hub.passwords[LEE]):
+        reply = _log_in(class_hub.url, KIM, password)
+        assert reply.status_code == 403, (password, reply.status_code, reply.text[:300])
 
 
-def test_the_teacher_logs_in_as_admin(hub) -> None:
-    found, passwords, _ = hub
-    assert _log_in(found.url, "park", passwords["park"]).status_code == 302
+def test_the_teacher_logs_in_as_admin(class_hub: ClassHub) -> None:
+    assert _log_in(class_hub.url, TEACHER, class_hub.passwords[TEACHER]).status_code == 302
 
 
-def test_down_leaves_no_hub_and_no_proxy(tmp_path: Path) -> None:
+def test_down_leaves_no_hub_and_no_proxy(tmp_path: Path, class_servers) -> None:
+    """A second class's hub (another state folder) starts and stops beside the session's:
+    no process of its is left, and the session's students' servers keep running."""
     roster = tmp_path / "roster.csv"
     roster.write_text("kim\n")
     state = tmp_path / "state"
-    server.up(Path.cwd(), roster, teacher="park", port=_free_port(), state=state, echo=print)
+    server.up(Path.cwd(), roster, teacher="park", port=free_port(), state=state, echo=print)
     hub = procs.Process.from_record((state / server.RECORD).read_text())
     proxy = procs.Process(int((state / "proxy.pid").read_text()))
     assert hub is not None and hub.alive() and proxy.alive()
     assert server.down(state, echo=print)
     assert hub.wait_dead(10) and proxy.wait_dead(10), "a hub or proxy process is left"
     assert not server.status(state).running
+    for student, (s, kernel) in class_servers.items():
+        assert s.run(kernel, "print('still here')").strip() == "still here", student

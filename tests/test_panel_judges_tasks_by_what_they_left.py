@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.checks import Check, CheckResult, check
+import docker.errors
+
+from autograder.checks import Check, CheckResult, Computed, check
 from autograder.checks.base import fail, ok
 from autograder.widgets.panels import _judged, _task_name, visible_checks
 
@@ -28,6 +30,19 @@ def test_a_later_cleanup_does_not_fail_an_earlier_task() -> None:
     WORLD["modified1"] = False  # task 6: docker rm -f modified1
     judged = _judged(Exists("modified1"))
     assert judged.passed and "확인 셀을 실행했을 때 통과" in judged.seen, judged
+
+
+def test_a_computed_value_checked_before_the_cleanup_stays_done() -> None:
+    """02's task 4 (the image's ID, computed from the engine): the panel makes the check again
+    from the cell's text, with a new lambda, after Run All's cleanup removed the image."""
+
+    def gone(dc):
+        raise docker.errors.ImageNotFound("no such image: study/hello:1.0")
+
+    assert check(Computed("image_id", "sha256:aa", lambda dc: "sha256:aa"), dc=object()).passed
+    judged = _judged(Computed("image_id", "sha256:aa", gone))
+    assert judged.passed and "확인 셀을 실행했을 때 통과" in judged.seen, judged
+    assert not _judged(Computed("image_id", "sha256:bb", gone)).passed  # another answer
 
 
 def test_a_task_never_checked_is_judged_now() -> None:

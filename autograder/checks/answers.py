@@ -7,7 +7,7 @@ A failure says what is wrong with the value given, never what was expected
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import docker
@@ -53,7 +53,9 @@ class Computed(Check):
 
     name: str
     value: Any
-    truth: Callable[[docker.DockerClient], Any]
+    # not compared: the check panel re-makes this check from the cell's text (a new lambda),
+    # and must find the result the check cell recorded for it
+    truth: Callable[[docker.DockerClient], Any] = field(compare=False)
 
     @property
     def title(self) -> str:

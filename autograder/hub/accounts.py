@@ -73,6 +73,11 @@ def read(state: Path) -> dict[str, dict[str, str]]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def sheet(state: Path) -> dict[str, str]:
+    """id → password of everyone on the teacher's sheet (``passwords.csv``)."""
+    return _read_sheet(state / "passwords.csv")
+
+
 def _read_sheet(path: Path) -> dict[str, str]:
     if not path.is_file():
         return {}

@@ -97,8 +97,16 @@ class Hub:
             time.sleep(0.5)
         raise TimeoutError(f"{name}'s server not ready within {timeout} s")
 
+    @property
+    def api(self) -> str:
+        return f"{self.url}hub/api"
+
     def stop(self, name: str, *, timeout: float = 120) -> None:
         requests.delete(f"{self.url}hub/api/users/{name}/server", headers=self.headers, timeout=30)
+        self.wait_stopped(name, timeout=timeout)
+
+    def wait_stopped(self, name: str, *, timeout: float = 120) -> None:
+        """Until ``name`` has no server (a stop may be pending: the hub answers 202)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if not self.user(name)["servers"]:

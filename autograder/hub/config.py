@@ -26,6 +26,7 @@ def text(
     course_root: Path,
     api_token: str,
     idle_minutes: int = 60,
+    login_config: str = "",
 ) -> str:
     lines = [
         "# written by `docker-course class up`; rewritten on every start",
@@ -67,4 +68,6 @@ def text(
         f'    {{"name": "docker-course", "api_token": {api_token!r}}},',
         "]",
     ]
+    if login_config:  # last, so it overrides the roster's authenticator (docs/class-login.md)
+        lines += ["", "# --- the teacher's --login-config, as given ---", login_config.rstrip()]
     return "\n".join(lines) + "\n"

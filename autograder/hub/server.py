@@ -56,10 +56,12 @@ def up(
     state: Path | None = None,
     timeout: float = 60,
     idle_minutes: int = 60,
+    login_config: Path | None = None,
     echo=print,
 ) -> Status:
     state = state or state_dir(root)
     found = roster.read(roster_file, teacher)
+    login = _login_config(login_config)
     state.mkdir(parents=True, exist_ok=True)
     os.chmod(state, 0o700)
     current = status(state)
@@ -74,7 +76,7 @@ def up(
     cfg.write_text(
         config.text(
             state, found, ip=ip, ports=ports, proxy=command, course_root=root.resolve(),
-            api_token=api_token(state), idle_minutes=idle_minutes,
+            api_token=api_token(state), idle_minutes=idle_minutes, login_config=login,
         )
     )  # fmt: skip
     for name in student_engine.stop_leftovers(state, disk_mb=limits.DEFAULT.disk_mb):
@@ -110,6 +112,19 @@ def up(
     found_status = Status(True, f"http://{ip}:{port}/", child.pid, version)
     echo(found_status.text())
     return found_status
+
+
+def _login_config(path: Path | None) -> str:
+    """The text of a teacher's JupyterHub configuration for an LMS log-in (LTI 1.3, OAuth)."""
+    if path is None:
+        return ""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CourseError(
+            f"cannot read the log-in configuration {path}: {exc}",
+            fix="Give a readable UTF-8 Python file (docs/class-login.md has examples).",
+        ) from exc
 
 
 def api_token(state: Path) -> str:

@@ -146,7 +146,10 @@ class StudentSpawner(Spawner):
             '"$0" -m autograder.cli workspace sync --no-sections --path "$1" >/dev/null || exit 1; '
             # nbgrader fetches into the server's working folder: the workspace
             'cd "$1" && exec "$0" -m jupyterhub.singleuser --ServerApp.sock="$2" '
-            "--ServerApp.sock_mode=0600"
+            "--ServerApp.sock_mode=0600 "
+            # window.jupyterapp: what the browser tests wait on (is the kernel connected?); a
+            # script on the lab's page can reach the same through the lab's own REST API
+            "--LabApp.expose_app_in_browser=True"
         )
         argv = engine.jail.argv(
             ["sh", "-c", script, sys.executable, str(where), str(sock)],

@@ -72,7 +72,9 @@ def image_path(state: Path, student: str) -> Path:
 
 
 def stop_leftovers(state: Path, *, disk_mb: int) -> list[str]:
-    """Stop every student engine the previous hub left (their disks stay); their names."""
+    """Stop every student engine the previous hub of this state folder left (their disks
+    stay); their names. Engines started for another state folder (another class's hub on
+    this machine, with its own disks) are left alone."""
     from . import students
 
     stopped = []
@@ -82,13 +84,24 @@ def stop_leftovers(state: Path, *, disk_mb: int) -> list[str]:
             user = students.user(student, create=False)
         except KeyError:
             continue  # not a student of this class's state folder
-        found = StudentEngine(student, user=user, image=image_path(state, student), disk_mb=disk_mb)
+        image = image_path(state, student)
+        found = StudentEngine(student, user=user, image=image, disk_mb=disk_mb)
+        if _disk_of(found) != image:
+            continue  # the engine of another class's hub (another state folder): not ours
         found._processes = _recorded(found.run_dir / RECORD)
         unbind(image_path(state, student).parent / "lab.sock")
         found.stop()
         Cgroup(name, DEFAULT).remove()
         stopped.append(name)
     return stopped
+
+
+def _disk_of(found: StudentEngine) -> Path | None:
+    """The disk image a running student engine was started on (root's record), if known."""
+    try:
+        return Path((found.run_dir / DISK_RECORD).read_text().strip())
+    except OSError:
+        return None
 
 
 def unbind(target: Path) -> None:
