@@ -1,5 +1,6 @@
 """``docker-course grade``: nbgrader autograde, one fresh private engine per submission, in
-parallel, with an out-of-kernel audit, progress, a summary, feedback and CSV exports.
+parallel (here, or on the workers of a grading farm: ``autograder.farm``), with an
+out-of-kernel audit, progress, a summary, feedback and CSV exports.
 
 Wraps nbgrader (autograde, generate_feedback, export, zip_collect); re-implements none of it.
 """
@@ -42,8 +43,12 @@ def main(
     zip_pattern: str = lms.DEFAULT_PATTERN,
     force: bool = False,
     limits: Limits = DEFAULT_LIMITS,
+    farm: str | None = None,
     echo: Callable[[str], None] = print,
 ) -> list[Outcome]:
+    """Grade ``course``'s submissions here, or with ``farm`` (a Redis URL) on the grading
+    farm's workers; either way this process is the one writer of gradebook, journal and
+    reports."""
     course = course.resolve()
     launcher.warm_up()  # nbgrader's import (seconds) overlaps the set-up below
     if zip_file is not None:
@@ -67,46 +72,19 @@ def main(
             "(--force regrades them)"
         )
     crashpoint("start")
-    engines, jobs = _backend(backend, jobs, limits, echo)
-    scratch_root = course / ".grading"
-    lock = threading.Lock()
-    echo(f"grading {len(todo)} submissions with {jobs} workers ({engines.name})")
-    outcomes: list[Outcome] = []
-    started = time.monotonic()
-    with (
-        engines,
-        ThreadPoolExecutor(max_workers=jobs) as pool,
-        tqdm(
-            total=len(todo),
-            unit="sub",
-            file=sys.stderr,
-            dynamic_ncols=True,
-            bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}]",
-        ) as bar,
-    ):
-        futures = {
-            pool.submit(
-                grade_one,
-                course,
-                job,
-                scratch_root / f"{job.student}--{job.assignment}",
-                engines.lease,
-                time_limit=time_limit,
-                lock=lock,
-            ): job
-            for job in todo
-        }
-        for future in as_completed(futures):
-            outcome = future.result()  # grade_one turns a submission's failure into "failed"
-            crashpoint("autograde-done")
-            _merge(course, outcome, lock)
-            crashpoint("merge-committed")
-            done.record(outcome)
-            outcomes.append(outcome)
-            if len(outcomes) == 1:
-                crashpoint("after-first-outcome")
-            bar.set_postfix_str(f"{outcome.job.student}/{outcome.job.assignment} {outcome.status}")
-            bar.update()
+    merger = Merger(course, done, threading.Lock())
+    if farm:
+        from .farm import client
+
+        started = time.monotonic()
+        outcomes = client.grade(
+            course, todo, farm, time_limit=time_limit, limits=limits, merger=merger, echo=echo
+        )
+    else:
+        engines, jobs = _backend(backend, jobs, limits, echo)
+        echo(f"grading {len(todo)} submissions with {jobs} workers ({engines.name})")
+        started = time.monotonic()
+        outcomes = _grade_here(course, todo, engines, jobs, time_limit, merger)
     crashpoint("report")
     entries = done.done()
     outcomes += [_earlier(course, job, entries[(job.student, job.assignment)]) for job in earlier]
@@ -128,6 +106,77 @@ def main(
         f"feedback in {course}/feedback"
     )
     return outcomes
+
+
+def _grade_here(
+    course: Path,
+    todo: list[Job],
+    engines: backends.Backend,
+    jobs: int,
+    time_limit: float,
+    merger: Merger,
+) -> list[Outcome]:
+    """Grade ``todo`` on this machine, ``jobs`` at a time; merge each as it finishes."""
+    scratch_root = course / ".grading"
+    outcomes: list[Outcome] = []
+    with engines, ThreadPoolExecutor(max_workers=jobs) as pool, progress(len(todo)) as bar:
+        futures = {
+            pool.submit(
+                grade_one,
+                course,
+                job,
+                scratch_root / f"{job.student}--{job.assignment}",
+                engines.lease,
+                time_limit=time_limit,
+                lock=merger.lock,
+            ): job
+            for job in todo
+        }
+        for future in as_completed(futures):
+            outcome = future.result()  # grade_one turns a submission's failure into "failed"
+            merger(outcome)
+            outcomes.append(outcome)
+            bar.set_postfix_str(f"{outcome.job.student}/{outcome.job.assignment} {outcome.status}")
+            bar.update()
+    return outcomes
+
+
+def progress(total: int) -> tqdm:
+    """The progress bar of a grading run (done/total, elapsed, ETA), on stderr."""
+    return tqdm(
+        total=total,
+        unit="sub",
+        file=sys.stderr,
+        dynamic_ncols=True,
+        bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}]",
+    )
+
+
+class Merger:
+    """The single writer of a grading run: merges each finished submission into the gradebook,
+    then journals it; a submission already merged in this run is not merged again (a farm may
+    deliver a result twice)."""
+
+    def __init__(self, course: Path, journal: Journal, lock: threading.Lock) -> None:
+        self.course = course
+        self.journal = journal
+        self.lock = lock  # also held by workers that copy the gradebook
+        self.merged: set[tuple[str, str]] = set()
+
+    def __call__(self, outcome: Outcome, *, fingerprint: str | None = None) -> bool:
+        """Merge ``outcome`` (graded from files with ``fingerprint``, default: the files there
+        now); False if this run merged that submission already."""
+        key = (outcome.job.student, outcome.job.assignment)
+        if key in self.merged:
+            return False
+        crashpoint("autograde-done")
+        _merge(self.course, outcome, self.lock)
+        crashpoint("merge-committed")
+        self.journal.record(outcome, fingerprint=fingerprint)
+        self.merged.add(key)
+        if len(self.merged) == 1:
+            crashpoint("after-first-outcome")
+        return True
 
 
 def _merge(course: Path, outcome: Outcome, lock: threading.Lock) -> None:
@@ -200,15 +249,29 @@ def _ensure_released(course: Path, assignment: str) -> None:
 
 
 def _backend(choice: str, jobs: int, limits: Limits, echo) -> tuple[backends.Backend, int]:
+    engines = open_backend(choice, limits, echo)
+    return engines, 1 if isinstance(engines, backends.SharedBackend) else max(1, jobs)
+
+
+def reap(echo) -> None:
+    """Remove what a killed run left behind (engines, cgroups, jails of no live run)."""
+    removed = reap_leftovers() + reap_orphans() + jail.reap()
+    if removed:
+        echo(f"removed leftovers of an earlier run: {', '.join(removed)}")
+
+
+def open_backend(choice: str, limits: Limits, echo, *, reap_first: bool = True) -> backends.Backend:
+    """The backend ``choice`` (auto, rootless, private, shared) names, or says why not.
+    ``reap_first``: remove leftovers of earlier runs before (a farm worker does it once, in
+    its main process, not in every slot)."""
     if choice in {"auto", "rootless", "private"} and backends.private_available():
         tar = seed.cached_bundle(engine.client(), engine.project_root() / ".course" / "images")
-        removed = reap_leftovers() + reap_orphans() + jail.reap()
-        if removed:
-            echo(f"removed leftovers of an earlier run: {', '.join(removed)}")
+        if reap_first:
+            reap(echo)
         why_not = "--backend private was chosen" if choice == "private" else jail.why_unavailable()
         if not why_not:
             try:
-                return backends.RootlessBackend(tar, limits), max(1, jobs)
+                return backends.RootlessBackend(tar, limits)
             except CourseError as exc:
                 if choice == "rootless":
                     raise
@@ -216,8 +279,8 @@ def _backend(choice: str, jobs: int, limits: Limits, echo) -> tuple[backends.Bac
         if choice == "rootless":
             raise CourseError(f"--backend rootless is not possible here: {why_not}.")
         echo("!" * 78 + f"\n! NOT JAILED: kernels and engines run as root ({why_not})\n" + "!" * 78)
-        return backends.PrivateBackend(tar, limits, why_not_jailed=why_not), max(1, jobs)
+        return backends.PrivateBackend(tar, limits, why_not_jailed=why_not)
     if choice in {"private", "rootless"}:
         raise CourseError(f"--backend {choice} needs Linux and root (network namespaces).")
     echo("!" * 78 + "\n! " + backends.SHARED_WARNING + "\n" + "!" * 78)
-    return backends.SharedBackend(), 1
+    return backends.SharedBackend()

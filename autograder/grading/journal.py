@@ -10,7 +10,6 @@ more on the rerun; nbgrader's gradebook *updates* the submission, so no grade is
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import time
@@ -28,17 +27,7 @@ class Journal:
 
     def fingerprint(self, job: Job) -> str:
         """Hash of the submitted files (names and bytes): a resubmission is graded again."""
-        listing = submission.scan(self.course, job.student, job.assignment)
-        digest = hashlib.sha256()
-        for rel in listing.files:  # regular files only, never through a link
-            digest.update(str(rel).encode() + b"\0")
-            try:
-                digest.update(hashlib.sha256(submission.read_bytes(listing.folder / rel)).digest())
-            except OSError as exc:
-                digest.update(f"unreadable: {exc}".encode())
-        for why in listing.refused:
-            digest.update(why.encode() + b"\0")
-        return digest.hexdigest()
+        return submission.fingerprint(submission.scan(self.course, job.student, job.assignment))
 
     def done(self) -> dict[tuple[str, str], dict]:
         """Finished submissions by (student, assignment); a torn last line is ignored."""
@@ -50,11 +39,13 @@ class Journal:
                     found[(entry["student"], entry["assignment"])] = entry
         return found
 
-    def record(self, outcome: Outcome) -> None:
+    def record(self, outcome: Outcome, *, fingerprint: str | None = None) -> None:
+        """One line for ``outcome``; ``fingerprint`` is that of the files it graded (default:
+        the files there now)."""
         entry = {
             "student": outcome.job.student,
             "assignment": outcome.job.assignment,
-            "fingerprint": self.fingerprint(outcome.job),
+            "fingerprint": fingerprint or self.fingerprint(outcome.job),
             "status": outcome.status,
             "backend": outcome.backend,
             "seconds": round(outcome.seconds, 1),

@@ -9,6 +9,7 @@ without following anything and refuses every entry that is not a regular file or
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from dataclasses import dataclass, field
@@ -95,3 +96,18 @@ def copy(listing: Listing, to: Path) -> None:
         target = to / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(read_bytes(listing.folder / rel))
+
+
+def fingerprint(listing: Listing) -> str:
+    """Hash of a submission's files (names and bytes) and of what was refused: a resubmission
+    is graded again, an unchanged one is not."""
+    digest = hashlib.sha256()
+    for rel in listing.files:  # regular files only, never through a link
+        digest.update(str(rel).encode() + b"\0")
+        try:
+            digest.update(hashlib.sha256(read_bytes(listing.folder / rel)).digest())
+        except OSError as exc:
+            digest.update(f"unreadable: {exc}".encode())
+    for why in listing.refused:
+        digest.update(why.encode() + b"\0")
+    return digest.hexdigest()

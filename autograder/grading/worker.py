@@ -99,10 +99,13 @@ def grade_one(
     *,
     time_limit: float,
     lock: threading.Lock,
+    listing: submission.Listing | None = None,
 ) -> Outcome:
+    """Grade ``job`` of ``course``; ``listing`` is its files when another machine scanned them
+    (a farm worker: what that machine refused is not on this one), else they are scanned here."""
     started = time.monotonic()
     try:
-        return _grade_one(course, job, scratch, lease_factory, time_limit, lock, started)
+        return _grade_one(course, job, scratch, lease_factory, time_limit, lock, started, listing)
     except Exception as exc:  # one submission's file must not stop the run  # noqa: BLE001
         problem = f"grading this submission failed: {type(exc).__name__}: {exc}"[:400]
         return Outcome(job, "failed", "-", time.monotonic() - started, scratch, [problem])
@@ -116,8 +119,9 @@ def _grade_one(
     time_limit: float,
     lock: threading.Lock,
     started: float,
+    listing: submission.Listing | None = None,
 ) -> Outcome:
-    listing = submission.scan(course, job.student, job.assignment)
+    listing = listing or submission.scan(course, job.student, job.assignment)
     prepare_scratch(course, job, scratch, lock, listing)
     wanted = sorted(p.name for p in (course / "source" / job.assignment).glob("*.ipynb"))
     absent = [name for name in wanted if not listing.has(name)]
