@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 LAB_PORT ?= 8888
 
-.PHONY: lab class test setup browser venv engine images lint unit release execute bench demo clean help
+.PHONY: lab class test setup browser farm venv engine images lint unit release execute bench demo clean help
 
 help:
 	@echo "make lab    - set up (venv, Docker engine, course images) and start JupyterLab"
@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip 2>&1 | grep -v "is ignored" || true
 	$(BIN)/python -m pip install --quiet -e '.[dev]' 2>&1 | grep -v "is ignored" || true
-	@$(BIN)/python -c "import autograder, docker, nbgrader, papermill, playwright" \
+	@$(BIN)/python -c "import autograder, docker, nbgrader, papermill, playwright, celery, redis" \
 		|| { echo "✗ Python packages did not install; see the pip output above"; exit 1; }
 	@rm -f $(VENV)/.installed-*
 	@touch $@
@@ -55,7 +55,14 @@ browser: $(STAMP)
 			"install it with your package manager, then run make test again"; exit 1; }; \
 	fi
 
-test: setup browser lint
+# the grading farm's tests (`pytest -m farm`) start Debian's redis-server on a unix socket
+farm: $(STAMP)
+	@command -v redis-server >/dev/null || $(BIN)/python -c 'from autograder.farm import \
+		redis_server; redis_server.ensure_installed("farm tests (pytest -m farm)")' \
+		|| { echo "✗ could not install redis-server (needed by pytest -m farm):" \
+			"install it with your package manager, then run make test again"; exit 1; }
+
+test: setup browser farm lint
 	$(BIN)/pytest
 
 bench: setup

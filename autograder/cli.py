@@ -398,6 +398,12 @@ def _grade_defaults() -> dict:
 @click.option("--pids", type=int, help="Processes of one submission.")
 @click.option("--cpus", type=float, help="CPUs of one submission.")
 @click.option("--disk-mb", type=int, help="Disk of one submission's engine and work folder.")
+@click.option(
+    "--farm",
+    metavar="URL",
+    help="Grade on the grading farm's workers through this Redis (redis://, rediss://, "
+    "redis+socket://); this machine merges the results (docs/farm.md).",
+)
 def grade(
     course,
     assignment,
@@ -413,6 +419,7 @@ def grade(
     pids,
     cpus,
     disk_mb,
+    farm,
 ) -> None:
     """Autograde COURSE's submitted/ with nbgrader, each submission on its own engine."""
     from . import grade as grd
@@ -430,10 +437,36 @@ def grade(
         zip_pattern=zip_pattern or defaults["zip_pattern"],
         force=force,
         limits=_limits(memory_mb=memory_mb, pids=pids, cpus=cpus, disk_mb=disk_mb),
+        farm=farm,
         echo=click.echo,
     )
     # a student's missing, broken or endless notebook is a grade (0), not a failure of grading
     sys.exit(1 if any(o.status == "error" for o in outcomes) else 0)
+
+
+@cli.command()
+@click.option("--broker", required=True, metavar="URL", help="The farm's Redis (as grade --farm).")
+@click.option("-c", "--concurrency", type=int, help="Submissions graded at once (default 1).")
+@click.option(
+    "--backend",
+    type=click.Choice(["rootless", "private"]),
+    help="rootless (default): jailed engine and kernel; private: root engines, not jailed.",
+)
+@click.option("--time-limit", type=float, help="The longest --time-limit the teacher gives.")
+@click.option("--hostname", help="This worker's name in the report (default celery@host).")
+def worker(broker, concurrency, backend, time_limit, hostname) -> None:
+    """Grade submissions for `grade --farm` until stopped, each on its own engine."""
+    from .farm import worker as wrk
+
+    defaults = wrk.main.__kwdefaults__
+    wrk.main(
+        broker,
+        concurrency=concurrency or defaults["concurrency"],
+        backend=backend or defaults["backend"],
+        time_limit=time_limit or defaults["time_limit"],
+        hostname=hostname,
+        echo=click.echo,
+    )
 
 
 @cli.command()

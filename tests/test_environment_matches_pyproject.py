@@ -9,7 +9,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[1]
-CONDA_TO_PYPI = {"docker-py": "docker"}
+CONDA_TO_PYPI = {"docker-py": "docker", "redis-py": "redis"}
 
 
 def _pyproject() -> dict[str, str]:

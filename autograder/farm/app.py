@@ -1,0 +1,122 @@
+"""The Celery app of the farm: Redis as broker and result backend, JSON only, and the
+settings that make a lost worker's submission come back to the queue."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from urllib.parse import urlsplit, urlunsplit
+
+from celery import Celery
+
+from ..errors import CourseError
+
+TASK = "docker_course.grade"
+QUEUE = "docker-course-grade"
+GRACE = 120.0  # seconds a task may run past the submission's limit (engine teardown, upload)
+MAX_ATTEMPTS = 3  # deliveries of one submission before it is reported failed
+SCHEMES = ("redis", "rediss", "redis+socket")
+URL_HELP = (
+    "redis://[:password@]host:6379/0, rediss://[:password@]host:6380/0?ssl_cert_reqs=required "
+    "(TLS) or redis+socket:///path/to/redis.sock"
+)
+
+
+def visibility_timeout(time_limit: float) -> float:
+    """How long Redis waits before it hands an unacknowledged submission (its worker died)
+    to another worker: about three times the longest a task may take."""
+    return 3 * time_limit + 2 * GRACE
+
+
+def task_limit(time_limit: float) -> float:
+    """The hard limit of one task: the submission's limit (nbgrader is stopped then) and
+    time to tear its engine down and send the result."""
+    return time_limit + GRACE
+
+
+def check_url(url: str) -> str:
+    """``url`` if it names a Redis server, else a CourseError that says what would."""
+    scheme = urlsplit(url).scheme
+    if scheme not in SCHEMES:
+        raise CourseError(
+            f"the farm needs a Redis URL, not {redact(url)!r}",
+            fix=f"Give one of: {URL_HELP}.",
+        )
+    if scheme == "rediss" and "ssl_cert_reqs" not in url:
+        raise CourseError(
+            f"a rediss:// URL needs ssl_cert_reqs (Celery refuses TLS without it): {redact(url)}",
+            fix="Add ?ssl_cert_reqs=required (and ssl_ca_certs=/path/ca.pem for your own CA).",
+        )
+    return url
+
+
+def redact(url: str) -> str:
+    """``url`` without its password, for messages and logs."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = re.sub(r":[^:@]*@", ":***@", parts.netloc, count=1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def create_app(
+    url: str,
+    *,
+    time_limit: float = 900.0,
+    grader: Callable | None = None,
+    max_attempts: int = MAX_ATTEMPTS,
+    work_dir: str | None = None,
+) -> Celery:
+    """The farm's app on the Redis server at ``url``. A worker's app gets the ``grader`` that
+    grades one submission (see :mod:`.tasks`); the teacher's app only sends and collects."""
+    from . import tasks
+
+    check_url(url)
+    app = Celery("docker_course_farm", broker=url, backend=url, set_as_current=False)
+    app.conf.update(
+        task_serializer="json",
+        result_serializer="json",
+        accept_content=["json"],  # never pickle: a message must not be code
+        result_accept_content=["json"],
+        task_acks_late=True,  # acknowledged when graded, not when received
+        task_reject_on_worker_lost=True,  # a worker killed mid-task puts it back
+        worker_prefetch_multiplier=1,  # a slot holds one submission, not a batch
+        broker_transport_options={"visibility_timeout": visibility_timeout(time_limit)},
+        result_backend_transport_options={"visibility_timeout": visibility_timeout(time_limit)},
+        task_default_queue=QUEUE,
+        task_track_started=True,
+        result_expires=7 * 24 * 3600,
+        broker_connection_retry_on_startup=True,
+        broker_connection_max_retries=3,
+        worker_hijack_root_logger=False,
+        worker_send_task_events=False,
+    )
+    app.farm_grader = grader
+    app.farm_max_attempts = max_attempts
+    app.farm_work_dir = work_dir
+    app.farm_time_limit = time_limit
+    tasks.register(app)
+    return app
+
+
+def store(app: Celery):
+    """The redis-py client of the app's Redis server (kits and attempt counters live there)."""
+    return app.backend.client
+
+
+def ping(app: Celery, *, timeout: float = 5.0) -> None:
+    """Raise a CourseError that says what to do when no Redis answers at the app's URL."""
+    url = app.conf.broker_url
+    client = store(app)
+    pool = client.connection_pool
+    pool.connection_kwargs.setdefault("socket_connect_timeout", timeout)
+    try:
+        client.ping()
+    except Exception as exc:  # redis raises ConnectionError, AuthenticationError, SSL errors
+        why = f"{type(exc).__name__}: {exc}"
+        fix = "Start Redis there (apt-get install redis-server), or correct the URL"
+        if "auth" in why.lower() or "password" in why.lower():
+            fix = "Give the password in the URL: redis://:PASSWORD@host:6379/0"
+        elif "ssl" in why.lower():
+            fix = "Check the TLS settings: rediss:// with ssl_cert_reqs and ssl_ca_certs"
+        raise CourseError(f"no Redis answers at {redact(url)} ({why})", fix=fix + ".") from exc

@@ -1,0 +1,135 @@
+"""``docker-course grade COURSE --farm URL``: queue one task per submission not graded yet,
+show progress, and merge every result once (this process is the one writer of the gradebook,
+the journal and the reports, as in local grading)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from celery import states
+from celery.result import ResultSet
+
+from ..grading.limits import Limits
+from ..grading.worker import Job, Outcome
+from . import kit, payload, tasks
+from .app import create_app, ping, redact, store
+from .attempts import Attempts
+
+
+def grade(
+    course: Path,
+    todo: list[Job],
+    url: str,
+    *,
+    time_limit: float,
+    limits: Limits,
+    merger: Callable[..., bool],
+    echo: Callable[[str], None] = print,
+    interval: float = 0.5,
+) -> list[Outcome]:
+    """Grade ``todo`` on the farm at ``url``; each outcome is merged by ``merger`` (see
+    ``grade.Merger``) as it comes back. The outcomes, in the order they came back."""
+    from ..grade import progress
+
+    app = create_app(url, time_limit=time_limit)
+    try:
+        ping(app)
+        redis = store(app)
+        kits = {}
+        for name in sorted({job.assignment for job in todo}):
+            kits[name] = kit.build(course, name, merger.lock)
+            kit.publish(redis, kits[name])
+        collector = Collector(course, merger, Attempts(redis, app.farm_max_attempts))
+        for job in todo:
+            message = payload.submission_message(
+                course, job, kit=kits[job.assignment].sha, time_limit=time_limit, limits=limits
+            )
+            tid = payload.task_id(message)
+            collector.expect(tid, job, message["fingerprint"])
+            if app.AsyncResult(tid).state != states.SUCCESS:  # else sent by a run that died
+                tasks.send(app, message)
+        echo(f"grading {len(todo)} submissions on the farm at {redact(url)} ({_workers(app)})")
+        results = ResultSet([app.AsyncResult(tid) for tid in collector.expected])
+        with progress(len(todo)) as bar:
+            for tid, meta in results.iter_native(interval=interval):
+                outcome = collector.accept(tid, meta)
+                if outcome is None:
+                    continue
+                app.AsyncResult(tid).forget()  # merged and journaled: Redis may drop it
+                bar.set_postfix_str(
+                    f"{outcome.job.student}/{outcome.job.assignment} {outcome.status}"
+                )
+                bar.update()
+        return collector.outcomes
+    finally:
+        app.close()
+
+
+def _workers(app) -> str:
+    replies = app.control.ping(timeout=1.0)
+    if not replies:
+        return "no worker answers yet: start them with docker-course worker --broker URL"
+    return f"{len(replies)} workers answer"
+
+
+class Collector:
+    """Turns each result into an :class:`Outcome` and merges it once: a result delivered twice
+    (a task graded twice after its worker was thought lost) is merged the first time only."""
+
+    def __init__(self, course: Path, merger: Callable[..., bool], attempts: Attempts) -> None:
+        self.course = course
+        self.merger = merger
+        self.attempts = attempts
+        self.expected: dict[str, tuple[Job, str]] = {}  # task id → (job, fingerprint)
+        self.outcomes: list[Outcome] = []
+        self.merged: set[str] = set()
+
+    def expect(self, tid: str, job: Job, fingerprint: str) -> None:
+        self.expected[tid] = (job, fingerprint)
+
+    def accept(self, tid: str, meta: dict) -> Outcome | None:
+        """Merge the result ``meta`` (a Celery result: status and result) of task ``tid``; the
+        outcome, or None if it is not one of ours or was merged already."""
+        if tid not in self.expected or tid in self.merged:
+            return None
+        job, fingerprint = self.expected[tid]
+        scratch = self.course / ".grading" / "farm" / f"{job.student}--{job.assignment}"
+        shutil.rmtree(scratch, ignore_errors=True)
+        outcome = self._outcome(job, fingerprint, meta, scratch)
+        if not self.merger(outcome, fingerprint=fingerprint):
+            return None
+        self.merged.add(tid)
+        self.attempts.clear(tid)
+        self.outcomes.append(outcome)
+        return outcome
+
+    def _outcome(self, job: Job, fingerprint: str, meta: dict, scratch: Path) -> Outcome:
+        status, result = meta.get("status"), meta.get("result")
+        if status == states.SUCCESS:
+            try:
+                outcome = payload.outcome_of(result, scratch)
+                if outcome.job != job or result.get("fingerprint") != fingerprint:
+                    raise payload.PayloadError(
+                        f"a result for {outcome.job.student}/{outcome.job.assignment} "
+                        f"(files {str(result.get('fingerprint'))[:12]}) came back as this one's"
+                    )
+                worker = str(result.get("worker", "?")).split(" pid ")[0].removeprefix("celery@")
+                outcome.backend = f"{outcome.backend} on {worker}"
+                if int(result.get("attempt", 1)) > 1:
+                    outcome.problems.append(
+                        f"graded on try {result['attempt']} (a worker was lost before)"
+                    )
+                return outcome
+            except (payload.PayloadError, KeyError, TypeError, ValueError) as exc:
+                why = f"the worker's result could not be read: {exc}"
+        else:
+            why = f"the task ended {status}: {_exception_text(result)}"
+        return Outcome(job, "error", "farm", 0.0, scratch, [why[:400]])
+
+
+def _exception_text(result) -> str:
+    if isinstance(result, dict):
+        return f"{result.get('exc_type', '?')}: {result.get('exc_message', '')}"[:300]
+    return f"{type(result).__name__}: {result}"[:300]

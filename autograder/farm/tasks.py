@@ -1,0 +1,149 @@
+"""One task grades one submission: the kit of its assignment and its files make a course
+folder of one submission, which today's per-submission grading (``grading.worker.grade_one``,
+with a lease of this worker's backend) grades; the autograded files, scores' inputs and
+problems go back as JSON. The teacher's machine merges them."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from ..errors import CourseError
+from ..grading import backends, submission
+from ..grading.limits import Limits
+from ..grading.worker import Job, Outcome, grade_one
+from . import kit, payload
+from .app import TASK, store, task_limit
+from .attempts import Attempts
+
+log = logging.getLogger(__name__)
+
+#: grades one submission: (course, job, scratch, listing, time limit, limits) → its outcome
+Grader = Callable[[Path, Job, Path, submission.Listing, float, Limits], Outcome]
+WORK_DIR = Path(os.environ.get("DOCKER_COURSE_FARM_DIR", "/var/tmp/docker-course-farm"))
+
+
+def register(app) -> None:
+    @app.task(name=TASK, bind=True, acks_late=True, reject_on_worker_lost=True)
+    def grade(self, message: dict) -> dict:
+        if app.farm_grader is None:
+            raise CourseError("this app only sends submissions; start docker-course worker")
+        return run(
+            message,
+            grader=app.farm_grader,
+            store=store(app),
+            task=self.request.id,
+            worker=f"{self.request.hostname or socket.gethostname()} pid {os.getpid()}",
+            max_attempts=app.farm_max_attempts,
+            work_dir=Path(app.farm_work_dir) if app.farm_work_dir else WORK_DIR,
+        )
+
+
+def run(
+    message: dict,
+    *,
+    grader: Grader,
+    store,
+    task: str,
+    worker: str,
+    max_attempts: int,
+    work_dir: Path,
+) -> dict:
+    """Grade the submission of ``message`` with ``grader``; the result message."""
+    started = time.time()
+    payload.check_message(message)
+    job = Job(message["student"], message["assignment"])
+    attempts = Attempts(store, max_attempts)
+    count, earlier = attempts.begin(task, worker)
+    if attempts.exhausted(count):
+        outcome = Outcome(job, "failed", "-", 0.0, work_dir, [attempts.why(count, earlier)])
+        log.warning("%s/%s: %s", job.student, job.assignment, outcome.problems[0])
+        return _result(outcome, message, worker, count, started)
+    kit_dir = kit.fetch(store, message["kit"], work_dir / "kits")
+    work_dir.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="farm-", dir=work_dir))
+    try:
+        course = kit.course_from(kit_dir, tmp / "course")
+        folder = course / "submitted" / job.student / job.assignment
+        folder.mkdir(parents=True)
+        files = payload.write_files(message["files"], folder)
+        listing = submission.Listing(folder, sorted(files), [str(r) for r in message["refused"]])
+        if submission.fingerprint(listing) != message["fingerprint"]:
+            raise payload.PayloadError("the submission's files do not match their hash")
+        scratch = course / ".grading" / f"{job.student}--{job.assignment}"
+        outcome = grader(
+            course, job, scratch, listing, float(message["time_limit"]), payload.limits_of(message)
+        )
+        log.info(
+            "%s/%s: %s in %.1f s", job.student, job.assignment, outcome.status, outcome.seconds
+        )
+        return _result(outcome, message, worker, count, started)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _result(outcome: Outcome, message: dict, worker: str, count: int, started: float) -> dict:
+    return payload.result_message(
+        outcome, fingerprint=message["fingerprint"], worker=worker, attempt=count, started=started
+    )
+
+
+def send(app, message: dict) -> str:
+    """Queue ``message``; its task id."""
+    tid = payload.task_id(message)
+    app.send_task(TASK, args=[message], task_id=tid, time_limit=task_limit(message["time_limit"]))
+    return tid
+
+
+class LocalGrader:
+    """Today's grading of one submission (``grade_one``) on a lease of this process's backend
+    (one per set of limits, opened on first use: each slot of a worker is a process)."""
+
+    def __init__(self, choice: str = "rootless") -> None:
+        self.choice = choice
+        self._backends: dict[Limits, backends.Backend] = {}
+        self._lock = threading.Lock()
+
+    def __call__(
+        self,
+        course: Path,
+        job: Job,
+        scratch: Path,
+        listing: submission.Listing,
+        time_limit: float,
+        limits: Limits,
+    ) -> Outcome:
+        return grade_one(
+            course,
+            job,
+            scratch,
+            self._backend(limits).lease,
+            time_limit=time_limit,
+            lock=threading.Lock(),  # this course folder has no other writer
+            listing=listing,
+        )
+
+    def _backend(self, limits: Limits) -> backends.Backend:
+        from .. import grade
+
+        with self._lock:
+            if limits not in self._backends:
+                opened = grade.open_backend(self.choice, limits, log.warning, reap_first=False)
+                if isinstance(opened, backends.SharedBackend):
+                    opened.close()
+                    raise CourseError("a farm worker never grades on a shared engine")
+                self._backends[limits] = opened
+            return self._backends[limits]
+
+    def close(self) -> None:
+        with self._lock:
+            opened, self._backends = list(self._backends.values()), {}
+        for backend in opened:
+            backend.close()

@@ -1,0 +1,60 @@
+"""``docker-course worker --broker URL``: a Celery worker that grades submissions with a fresh
+jailed engine per submission, N at a time (one process per slot, one task per slot)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from celery import signals
+
+from ..errors import CourseError
+from ..grading import backends
+from .app import check_url, create_app, ping, redact, visibility_timeout
+
+BACKENDS = ("rootless", "private")
+
+
+def main(
+    broker: str,
+    *,
+    concurrency: int = 1,
+    backend: str = "rootless",
+    time_limit: float = 900.0,
+    max_attempts: int = 3,
+    hostname: str | None = None,
+    echo: Callable[[str], None] = print,
+) -> None:
+    """Serve the farm at ``broker`` until stopped (SIGTERM: finish the tasks in hand first)."""
+    from .. import grade
+    from .tasks import LocalGrader
+
+    check_url(broker)
+    if backend not in BACKENDS:
+        raise CourseError(f"a farm worker grades with {' or '.join(BACKENDS)}, not {backend!r}")
+    if not backends.private_available():
+        raise CourseError(
+            "a farm worker needs a private engine per submission: Linux, root, nsenter and ip",
+            fix="Run docker-course worker as root on a Linux grading host (docs/farm.md).",
+        )
+    grader = LocalGrader(backend)
+    app = create_app(broker, time_limit=time_limit, grader=grader, max_attempts=max_attempts)
+    ping(app)
+    grade.reap(echo)  # once, before the slots start: a slot must not reap another's engines
+
+    def close(**_) -> None:
+        grader.close()
+
+    signals.worker_process_shutdown.connect(close, weak=False)  # each slot (prefork)
+    signals.worker_shutdown.connect(close, weak=False)  # the main process (solo, threads)
+    echo(
+        f"worker for {redact(broker)}: {concurrency} slots, {backend} engines, submissions up "
+        f"to {time_limit:g} s (a lost worker's submission returns after "
+        f"{visibility_timeout(time_limit):g} s)"
+    )
+    argv = ["worker", f"--concurrency={concurrency}", "--prefetch-multiplier=1", "--loglevel=INFO"]
+    argv += ["--pool=prefork", "--without-mingle", "--without-gossip"]
+    if hostname:
+        argv.append(f"--hostname={hostname}")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    app.worker_main(argv)
