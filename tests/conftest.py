@@ -18,7 +18,7 @@ from autograder import demo, engine, images, labels, modern_engine
 from autograder.private_engine import PrivateEngine
 from tests import nbgrader_course as ng
 
-pytest_plugins = ["tests.browser", "tests.class_hub"]  # JupyterLab + Chromium; the class hub
+pytest_plugins = ["tests.browser", "tests.class_hub", "tests.farm"]  # Chromium; class hub; farm
 
 TEST_OWNER = "tests"
 HELLO = Path(__file__).parent / "fixtures" / "hello"
