@@ -6,9 +6,13 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
+
 from autograder import grade
 from autograder.farm.redis_server import RedisServer
 from tests.farm import A, worker_thread
+
+pytestmark = pytest.mark.farm  # Debian's redis-server
 
 
 def test_grade_main_through_the_farm(

@@ -7,6 +7,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from autograder.farm import client
 from autograder.farm.redis_server import RedisServer
 from autograder.grading import submission
@@ -15,6 +17,8 @@ from autograder.grading.worker import Job
 from tests.farm import A, fake_grade, merger, scores, worker_thread
 
 STUDENTS = ("blank", "partial", "perfect")
+
+pytestmark = pytest.mark.farm  # Debian's redis-server
 
 
 def test_three_submissions_through_the_farm(

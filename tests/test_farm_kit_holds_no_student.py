@@ -35,6 +35,7 @@ def test_kit_gradebook_has_no_student(farm_course: Path, tmp_path: Path) -> None
     assert (folder / "source" / A / f"{A}.ipynb").is_file() and (folder / "release" / A).is_dir()
 
 
+@pytest.mark.farm
 def test_a_tampered_kit_is_not_used(
     farm_course: Path, redis_server: RedisServer, tmp_path: Path
 ) -> None:

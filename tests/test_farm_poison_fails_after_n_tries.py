@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import redis
 
 from autograder.farm import payload, tasks
@@ -13,6 +14,8 @@ from autograder.farm.redis_server import RedisServer
 from autograder.grading.limits import Limits
 from autograder.grading.worker import Job
 from tests.farm import A
+
+pytestmark = pytest.mark.farm  # Debian's redis-server
 
 
 def test_fourth_delivery_is_failed_without_grading(

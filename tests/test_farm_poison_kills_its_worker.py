@@ -22,6 +22,8 @@ from autograder.grading.worker import Job
 from tests.farm import A, merger
 from tests.nbgrader_course import ROOT
 
+pytestmark = pytest.mark.farm  # Debian's redis-server
+
 
 @pytest.fixture
 def prefork_worker(redis_server: RedisServer, tmp_path: Path) -> Iterator[subprocess.Popen]:
