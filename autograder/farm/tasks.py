@@ -31,18 +31,21 @@ WORK_DIR = Path(os.environ.get("DOCKER_COURSE_FARM_DIR", "/var/tmp/docker-course
 
 
 def register(app) -> None:
-    @app.task(name=TASK, bind=True, acks_late=True, reject_on_worker_lost=True)
+    # shared=False: a task of its own per app (Celery's default adds it to every app, and
+    # then an app's worker could run it with another app's Redis and grader)
+    @app.task(name=TASK, bind=True, acks_late=True, reject_on_worker_lost=True, shared=False)
     def grade(self, message: dict) -> dict:
-        if app.farm_grader is None:
+        farm = self.app
+        if farm.farm_grader is None:
             raise CourseError("this app only sends submissions; start docker-course worker")
         return run(
             message,
-            grader=app.farm_grader,
-            store=store(app),
+            grader=farm.farm_grader,
+            store=store(farm),
             task=self.request.id,
             worker=f"{self.request.hostname or socket.gethostname()} pid {os.getpid()}",
-            max_attempts=app.farm_max_attempts,
-            work_dir=Path(app.farm_work_dir) if app.farm_work_dir else WORK_DIR,
+            max_attempts=farm.farm_max_attempts,
+            work_dir=Path(farm.farm_work_dir) if farm.farm_work_dir else WORK_DIR,
         )
 
 
