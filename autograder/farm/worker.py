@@ -26,7 +26,6 @@ def main(
     echo: Callable[[str], None] = print,
 ) -> None:
     """Serve the farm at ``broker`` until stopped (SIGTERM: finish the tasks in hand first)."""
-    from .. import grade
     from .tasks import LocalGrader
 
     check_url(broker)
@@ -40,7 +39,7 @@ def main(
     grader = LocalGrader(backend)
     app = create_app(broker, time_limit=time_limit, grader=grader, max_attempts=max_attempts)
     ping(app)
-    grade.reap(echo)  # once, before the slots start: a slot must not reap another's engines
+    _prepare(backend, echo)
 
     def close(**_) -> None:
         grader.close()
@@ -58,3 +57,22 @@ def main(
         argv.append(f"--hostname={hostname}")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     app.worker_main(argv)
+
+
+def _prepare(backend: str, echo: Callable[[str], None]) -> None:
+    """What every slot needs, done once before the slots start (they would race for it):
+    the engine's course images bundled, the jail's packages, the leftovers of a killed run
+    removed (a slot must not reap another slot's engines)."""
+    from .. import engine, grade, jail, seed
+
+    if engine.probe() is None:
+        raise CourseError(
+            f"no Docker engine answers at {engine.default_spec().base_url()}: a worker seeds "
+            "each submission's engine with the course images from it",
+            fix="Run `make setup` (or docker-course engine up && docker-course images prepare) "
+            "in this checkout first.",
+        )
+    seed.cached_bundle(engine.client(), engine.project_root() / ".course" / "images")
+    if backend == "rootless":
+        jail.ensure_packages()
+    grade.reap(echo)
