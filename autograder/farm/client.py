@@ -50,7 +50,9 @@ def grade(
             )
             tid = payload.task_id(message)
             collector.expect(tid, job, message["fingerprint"])
-            if app.AsyncResult(tid).state != states.SUCCESS:  # else sent by a run that died
+            # a run that died sent it already: SUCCESS is collected, STARTED is in a worker's
+            # hands (Redis hands it out again if that worker is lost)
+            if app.AsyncResult(tid).state not in (states.SUCCESS, states.STARTED):
                 tasks.send(app, message)
         echo(f"grading {len(todo)} submissions on the farm at {redact(url)} ({_workers(app)})")
         results = ResultSet([app.AsyncResult(tid) for tid in collector.expected])
