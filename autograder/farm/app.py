@@ -87,7 +87,8 @@ def create_app(
         task_track_started=True,
         result_expires=7 * 24 * 3600,
         broker_connection_retry_on_startup=True,
-        broker_connection_max_retries=3,
+        result_backend_always_retry=True,  # a result survives a Redis restart
+        result_backend_max_retries=60,  # ≈ 10 minutes at 10 s apart
         worker_hijack_root_logger=False,
         worker_send_task_events=False,
     )

@@ -4,18 +4,25 @@ the journal and the reports, as in local grading)."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
+import redis.exceptions
 from celery import states
 from celery.result import ResultSet
+from kombu.exceptions import OperationalError
 
+from ..errors import CourseError
 from ..grading.limits import Limits
 from ..grading.worker import Job, Outcome
 from . import kit, payload, tasks
 from .app import create_app, ping, redact, store
 from .attempts import Attempts
+
+REDIS_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OperationalError)
 
 
 def grade(
@@ -28,9 +35,11 @@ def grade(
     merger: Callable[..., bool],
     echo: Callable[[str], None] = print,
     interval: float = 0.5,
+    patience: float = 600.0,
 ) -> list[Outcome]:
     """Grade ``todo`` on the farm at ``url``; each outcome is merged by ``merger`` (see
-    ``grade.Merger``) as it comes back. The outcomes, in the order they came back."""
+    ``grade.Merger``) as it comes back; a Redis that stops answering is waited for up to
+    ``patience`` seconds. The outcomes, in the order they came back."""
     from ..grade import progress
 
     if not todo:  # everything was graded already: no need of the farm
@@ -55,20 +64,45 @@ def grade(
             if app.AsyncResult(tid).state not in (states.SUCCESS, states.STARTED):
                 tasks.send(app, message)
         echo(f"grading {len(todo)} submissions on the farm at {redact(url)} ({_workers(app)})")
-        results = ResultSet([app.AsyncResult(tid) for tid in collector.expected])
         with progress(len(todo)) as bar:
-            for tid, meta in results.iter_native(interval=interval):
+            _collect(app, collector, bar, interval=interval, patience=patience, echo=echo)
+        return collector.outcomes
+    finally:
+        app.close()
+
+
+def _collect(app, collector: Collector, bar, *, interval: float, patience: float, echo) -> None:
+    """Merge results as they come until every expected one is in; wait for Redis through a
+    restart (it keeps queue and results on disk: appendonly yes)."""
+    down_since: float | None = None
+    while pending := [tid for tid in collector.expected if tid not in collector.handled]:
+        try:
+            for tid, meta in ResultSet([app.AsyncResult(t) for t in pending]).iter_native(
+                interval=interval
+            ):
+                down_since = None
                 outcome = collector.accept(tid, meta)
                 if outcome is None:
                     continue
-                app.AsyncResult(tid).forget()  # merged and journaled: Redis may drop it
+                with contextlib.suppress(*REDIS_DOWN):  # it expires anyway
+                    app.AsyncResult(tid).forget()  # merged and journaled: Redis may drop it
                 bar.set_postfix_str(
                     f"{outcome.job.student}/{outcome.job.assignment} {outcome.status}"
                 )
                 bar.update()
-        return collector.outcomes
-    finally:
-        app.close()
+        except REDIS_DOWN as exc:
+            now = time.monotonic()
+            if down_since is None:
+                down_since = now
+                echo(f"Redis does not answer ({type(exc).__name__}): waiting up to {patience:g} s")
+            elif now - down_since > patience:
+                raise CourseError(
+                    f"Redis did not answer for {patience:g} s; {len(collector.outcomes)} "
+                    "submissions were merged",
+                    fix="Run the same grade --farm command again once Redis is back: merged "
+                    "submissions are kept, results the workers sent are collected.",
+                ) from exc
+            time.sleep(min(5.0, interval * 4))
 
 
 def _workers(app) -> str:
@@ -88,7 +122,7 @@ class Collector:
         self.attempts = attempts
         self.expected: dict[str, tuple[Job, str]] = {}  # task id → (job, fingerprint)
         self.outcomes: list[Outcome] = []
-        self.merged: set[str] = set()
+        self.handled: set[str] = set()  # task ids whose result was taken (merged or a repeat)
 
     def expect(self, tid: str, job: Job, fingerprint: str) -> None:
         self.expected[tid] = (job, fingerprint)
@@ -96,16 +130,18 @@ class Collector:
     def accept(self, tid: str, meta: dict) -> Outcome | None:
         """Merge the result ``meta`` (a Celery result: status and result) of task ``tid``; the
         outcome, or None if it is not one of ours or was merged already."""
-        if tid not in self.expected or tid in self.merged:
+        if tid not in self.expected or tid in self.handled:
             return None
         job, fingerprint = self.expected[tid]
         scratch = self.course / ".grading" / "farm" / f"{job.student}--{job.assignment}"
         shutil.rmtree(scratch, ignore_errors=True)
         outcome = self._outcome(job, fingerprint, meta, scratch)
-        if not self.merger(outcome, fingerprint=fingerprint):
+        merged = self.merger(outcome, fingerprint=fingerprint)
+        self.handled.add(tid)
+        if not merged:
             return None
-        self.merged.add(tid)
-        self.attempts.clear(tid)
+        with contextlib.suppress(*REDIS_DOWN):  # the counter expires anyway
+            self.attempts.clear(tid)
         self.outcomes.append(outcome)
         return outcome
 
