@@ -60,3 +60,4 @@ def test_poison_is_failed_after_two_tries(
     assert found["poison"].status == "failed", (found["poison"], log)
     assert "lost 2 times" in found["poison"].problems[0], found["poison"].problems
     assert "poisoned@test" in found["poison"].problems[0], found["poison"].problems
+    assert "SIGKILL" in found["poison"].problems[0], found["poison"].problems

@@ -28,6 +28,14 @@ class Attempts:
             count, _, _, _, log = pipe.execute()
         return int(count), [x.decode() if isinstance(x, bytes) else x for x in log[:-1]]
 
+    def lost(self, task: str, why: str) -> None:
+        """Say why the last try of ``task`` ended without a result (its slot died: signal)."""
+        key = KEY.format(task=task) + ":log"
+        last = self.store.lindex(key, -1)
+        if last is not None:
+            last = last.decode() if isinstance(last, bytes) else last
+            self.store.lset(key, -1, f"{last}: {why}"[:300])
+
     def exhausted(self, count: int) -> bool:
         return count > self.limit
 

@@ -5,6 +5,7 @@ problems go back as JSON. The teacher's machine merges them."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -14,6 +15,9 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from billiard.exceptions import WorkerLostError
+from celery.worker.request import Request
 
 from ..errors import CourseError
 from ..grading import backends, submission
@@ -33,7 +37,10 @@ WORK_DIR = Path(os.environ.get("DOCKER_COURSE_FARM_DIR", "/var/tmp/docker-course
 def register(app) -> None:
     # shared=False: a task of its own per app (Celery's default adds it to every app, and
     # then an app's worker could run it with another app's Redis and grader)
-    @app.task(name=TASK, bind=True, acks_late=True, reject_on_worker_lost=True, shared=False)
+    @app.task(
+        name=TASK, bind=True, acks_late=True, reject_on_worker_lost=True, shared=False,
+        Request=FarmRequest,
+    )  # fmt: skip
     def grade(self, message: dict) -> dict:
         farm = self.app
         if farm.farm_grader is None:
@@ -47,6 +54,20 @@ def register(app) -> None:
             max_attempts=farm.farm_max_attempts,
             work_dir=Path(farm.farm_work_dir) if farm.farm_work_dir else WORK_DIR,
         )
+
+
+class FarmRequest(Request):
+    """A task request whose slot dying is written beside its try (the attempt log), so the
+    report of a submission that kept killing its worker says how it died."""
+
+    def on_failure(self, exc_info, send_failed_event=True, return_ok=False):
+        exc = exc_info.exception
+        exc = getattr(exc, "exc", exc)  # unwrap ExceptionWithTraceback
+        if isinstance(exc, WorkerLostError | SystemExit):
+            with contextlib.suppress(Exception):  # a note only: never in the way of the requeue
+                why = str(exc).split(" Job:")[0] or type(exc).__name__
+                Attempts(store(self.task.app), 0).lost(self.id, why)
+        return super().on_failure(exc_info, send_failed_event, return_ok)
 
 
 def run(

@@ -72,7 +72,11 @@ def _prepare(backend: str, echo: Callable[[str], None]) -> None:
             fix="Run `make setup` (or docker-course engine up && docker-course images prepare) "
             "in this checkout first.",
         )
-    seed.cached_bundle(engine.client(), engine.project_root() / ".course" / "images")
+    dc = engine.client()
+    try:
+        seed.cached_bundle(dc, engine.project_root() / ".course" / "images")
+    finally:
+        dc.close()  # the slots are forked after: no inherited connection
     if backend == "rootless":
         jail.ensure_packages()
     grade.reap(echo)
