@@ -50,6 +50,10 @@ def main(
     farm's workers; either way this process is the one writer of gradebook, journal and
     reports."""
     course = course.resolve()
+    if farm:
+        from .farm.app import check_url
+
+        check_url(farm)  # a wrong URL stops here, before anything is set up
     launcher.warm_up()  # nbgrader's import (seconds) overlaps the set-up below
     if zip_file is not None:
         known = [assignment] if assignment else release.assignments(course)
