@@ -20,7 +20,15 @@ from autograder.hub import exchange
 from autograder.hub.client import Server
 from autograder.widgets.panels import visible_checks
 from tests import nbgrader_course as ng
-from tests.browser import ARTIFACTS, KERNEL_READY_JS, RUN_ALL_TIMEOUT_MS, SETTLED_JS, SHOTS, expect
+from tests.browser import (
+    ARTIFACTS,
+    KERNEL_READY_JS,
+    RUN_ALL_TIMEOUT_MS,
+    SETTLED_JS,
+    SHOTS,
+    cell_of,
+    expect,
+)
 from tests.class_hub import KIM, LEE, ROOT, TEACHER, ClassHub
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
@@ -105,19 +113,11 @@ def _engine_panel(page):
     """The engine panel of 02's last-but-one cell, run again if Run All stopped before it."""
     panel = page.locator(".docker-course-engine")
     if not panel.count():
-        cell = _cell(page, "panels")
+        cell = cell_of(page, SOURCE, "panels")
         cell.click()
         page.keyboard.press("Shift+Enter")
     expect(panel).to_contain_text("hello1", timeout=60_000)
     return panel
-
-
-def _cell(page, grade_id: str):
-    cells = nbformat.read(SOURCE, as_version=4).cells
-    index = next(
-        i for i, c in enumerate(cells) if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id
-    )
-    return page.locator(".jp-Notebook .jp-Cell").nth(index)
 
 
 def _side_by_side(shots: dict[str, Path], name: str) -> None:
