@@ -374,7 +374,9 @@ def _grade_defaults() -> dict:
 )
 @click.option("--assignment", help="Only this assignment (default: all).")
 @click.option("--student", help="Only this student.")
-@click.option("-j", "--jobs", type=int, help="Parallel workers (default: cores).")
+@click.option(
+    "-j", "--jobs", type=int, help="Submissions at once (default: cores + 1, as memory allows)."
+)
 @click.option("--time-limit", type=float, help="Seconds one submission may take in all.")
 @click.option("--no-feedback", is_flag=True, help="Skip nbgrader generate_feedback.")
 @click.option(

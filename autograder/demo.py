@@ -102,7 +102,7 @@ def _solve(nb: nbformat.NotebookNode, source: Path, only: set[str] | None = None
 MARKERS = {"### BEGIN SOLUTION", "### END SOLUTION"}
 
 
-def main(course: Path | None = None, *, jobs: int = 2, echo=print) -> int:
+def main(course: Path | None = None, *, jobs: int = 3, echo=print) -> int:
     """Build the demo class, grade it, compare with the expected scores."""
     from . import grade
 

@@ -7,7 +7,6 @@ Wraps nbgrader (autograde, generate_feedback, export, zip_collect); re-implement
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 import threading
@@ -24,7 +23,7 @@ from .grading import backends, gradebook, launcher, lms, report
 from .grading.crash import crashpoint
 from .grading.journal import Journal
 from .grading.limits import DEFAULT as DEFAULT_LIMITS
-from .grading.limits import Limits, reap_orphans
+from .grading.limits import Limits, default_jobs, reap_orphans
 from .grading.worker import Job, Outcome, grade_one
 from .private_engine import reap_leftovers
 
@@ -34,7 +33,7 @@ def main(
     *,
     assignment: str | None = None,
     student: str | None = None,
-    jobs: int = os.cpu_count() or 2,
+    jobs: int | None = None,
     time_limit: float = 900.0,
     feedback: bool = True,
     backend: str = "auto",
@@ -85,7 +84,7 @@ def main(
             course, todo, farm, time_limit=time_limit, limits=limits, merger=merger, echo=echo
         )
     else:
-        engines, jobs = _backend(backend, jobs, limits, echo)
+        engines, jobs = _backend(backend, jobs or default_jobs(limits), limits, echo)
         echo(f"grading {len(todo)} submissions with {jobs} workers ({engines.name})")
         started = time.monotonic()
         outcomes = _grade_here(course, todo, engines, jobs, time_limit, merger)

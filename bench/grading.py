@@ -224,13 +224,20 @@ def run(settings: common.Settings, shared: dict) -> dict:
         key = f"{student}/{a}"
         row = (key, kind, expected(kind, a), ours["scores"][key], baseline["scores"][key])
         (agree if row[3] == row[4] else differ).append(row)
-    unexplained = [r for r in differ if r[0] not in overruled]
+    # ours is checked against the expected scores above: where only plain nbgrader differs, it
+    # credited (or blamed) what another submission left on the engine all of them share, e.g.
+    # 01's lifecycle task read from the engine's event history
+    leaked = [r for r in differ if r[0] not in overruled and r[3] == r[2]]
+    unexplained = [r for r in differ if r[0] not in overruled and r[3] != r[2]]
     if unexplained:
         raise common.BenchBroken(
             "plain nbgrader and docker-course grade disagree where the audit did not overrule: "
             + "; ".join(f"{r[0]} {r[3]} vs {r[4]}" for r in unexplained)
         )
-    return {"ours": ours, "baseline": baseline, "agree": agree, "differ": differ, "n": n}
+    return {
+        "ours": ours, "baseline": baseline, "agree": agree, "differ": differ, "n": n,
+        "overruled": [r[0] for r in differ if r[0] in overruled], "leaked": [r[0] for r in leaked],
+    }  # fmt: skip
 
 
 def markdown(res: dict) -> tuple[list[str], str]:
@@ -283,9 +290,11 @@ def markdown(res: dict) -> tuple[list[str], str]:
         + (
             "; both graders agree on every submission."
             if not res["differ"]
-            else "; they differ only where our audit overruled: "
-            + ", ".join(r[0] for r in res["differ"])
-            + "."
+            else "; they differ only where our audit overruled ("
+            + (", ".join(res.get("overruled", [])) or "none")
+            + ") and where plain nbgrader, on the one engine every submission shares, scored "
+            "what an earlier submission left there, such as engine events (ours is the expected "
+            "score: " + (", ".join(res.get("leaked", [])) or "none") + ")."
         ),
     ]
     return headline, "\n".join(lines)

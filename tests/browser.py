@@ -230,13 +230,7 @@ class Notebook:
 
     def cell(self, grade_id: str):
         """The cell with this nbgrader grade_id (by its position in the notebook file)."""
-        cells = nbformat.read(self.path, as_version=4).cells
-        index = next(
-            i
-            for i, c in enumerate(cells)
-            if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == grade_id
-        )
-        return self.page.locator(".jp-Notebook .jp-Cell").nth(index)
+        return cell_of(self.page, self.path, grade_id)
 
     def cell_showing(self, element):
         """The notebook cell whose input or output holds ``element``."""
@@ -258,6 +252,18 @@ class Notebook:
         assert settled["done"], (
             f"a cell failed during Run All (prompts {settled['prompts']}):\n{settled['stderr']}"
         )
+
+
+def cell_of(page, notebook: Path, grade_id: str):
+    """The cell of the notebook open in ``page`` that has this nbgrader grade_id in
+    ``notebook`` (a copy of what is open: cells are found by their position)."""
+    cells = nbformat.read(notebook, as_version=4).cells
+    index = next(
+        i
+        for i, c in enumerate(cells)
+        if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == grade_id
+    )
+    return page.locator(".jp-Notebook .jp-Cell").nth(index)
 
 
 FAILED = pytest.StashKey[bool]()

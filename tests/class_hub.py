@@ -6,6 +6,7 @@ and removes the students' Unix users and engine disks."""
 from __future__ import annotations
 
 import socket
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,36 @@ class ClassHub:
     passwords: dict[str, str]  # id → password, as the teacher hands them out
 
 
+_HUBS: list[Path] = []  # state folders of this session's hubs, for a failed test's report
+TAIL = 4000
+
+
+def _tail(path: Path) -> str:
+    try:
+        return path.read_text(errors="replace")[-TAIL:]
+    except OSError as exc:
+        return f"(unreadable: {exc})"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """A failed hub test's report ends with the hub's log and every student server's log."""
+    report = yield
+    if report.failed and "class_hub" in getattr(item, "fixturenames", ()):
+        for state in _HUBS:
+            report.sections.append((f"{state / 'hub.log'} (end)", _tail(state / "hub.log")))
+            for lab_log in sorted(state.glob("students/*/lab.log")):
+                report.sections.append((f"{lab_log} (end)", _tail(lab_log)))
+        report.sections.append(("the kernel's OOM kills in student cgroups", _student_ooms()))
+    return report
+
+
+def _student_ooms() -> str:
+    done = subprocess.run(["dmesg"], capture_output=True, text=True, check=False)
+    found = [line for line in done.stdout.splitlines() if "oom" in line and "dcclass" in line]
+    return "\n".join(found[-20:]) or f"none (dmesg said: {done.stderr.strip() or 'nothing'})"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -38,6 +69,7 @@ def class_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClassHub]:
     folder = tmp_path_factory.mktemp("class")
     (folder / "roster.csv").write_text(f"id\n{KIM}\n{LEE}\n")
     state = folder / "state"
+    _HUBS.append(state)
     try:
         found = server.up(
             ROOT, folder / "roster.csv", teacher=TEACHER, port=free_port(), state=state,

@@ -89,9 +89,9 @@ def private_prepared(private_client: docker.DockerClient) -> list[images.ImageSt
 
 @pytest.fixture(scope="session")
 def graded_demo_class(tmp_path_factory, docker_client) -> Path:
-    """The demo class graded with `docker-course grade -j 2` (minutes: once per session)."""
+    """The demo class graded with `docker-course grade -j 3` (minutes: once per session)."""
     course = demo.build(tmp_path_factory.mktemp("demo") / "course", ng.ROOT)
-    done = ng.grade(course, "-j", "2", timeout=3000)
+    done = ng.grade(course, "-j", "3", timeout=3000)
     print(done.stdout)
     assert "rootless" in done.stdout, f"not graded on jailed rootless engines:\n{done.stdout}"
     return course

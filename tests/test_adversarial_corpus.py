@@ -1,5 +1,5 @@
 """Hostile and broken submissions of 01-concepts, graded together in ONE normal
-`docker-course grade -j 2 --time-limit 60 --no-feedback --backend rootless` run (jailed: some
+`docker-course grade -j 3 --time-limit 60 --no-feedback --backend rootless` run (jailed: some
 cases attack the host) with an honest control: each gets
 exactly the credit the real engine state earns, with a readable reason, and the run leaves the
 host engine, the course's source/, the other submissions and the machine as it found them.
@@ -188,7 +188,7 @@ def run(tmp_path_factory, docker_client: docker.DockerClient) -> Iterator[Run]:
         )
         started = time.monotonic()
         done = ng.grade(
-            course, "-j", "2", "--time-limit", "60", "--no-feedback", "--backend", "rootless",
+            course, "-j", "3", "--time-limit", "60", "--no-feedback", "--backend", "rootless",
             timeout=1500,
         )  # fmt: skip
         seconds = time.monotonic() - started

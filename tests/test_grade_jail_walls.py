@@ -21,6 +21,7 @@ import nbformat
 import pytest
 
 from autograder import jail
+from autograder.rootless_engine import OFFLINE_PROXY
 from tests import nbgrader_course as ng
 
 A = "01-concepts"
@@ -75,6 +76,13 @@ seen["privileged_mount"] = "not tried" if not PATHS["write"] else _in_container(
     "[ -e $d ] && mount $d /m 2>/dev/null && echo mounted $d; done; echo done",
     privileged=True,
 )
+seen["pull"] = "not tried"
+if PATHS["write"]:
+    try:
+        _dc.images.pull("docker-course-test/not-in-the-bundle", tag="1")
+        seen["pull"] = "pulled"
+    except Exception as exc:
+        seen["pull"] = str(exc)[:300]
 try:
     if os.getppid() == 0:  # its parent is outside this pid namespace: nothing to name
         raise ProcessLookupError("nbgrader is in another pid namespace")
@@ -179,6 +187,14 @@ def test_no_host_engine_privileged_mount_or_internet(probed) -> None:
     assert "mounted" not in seen["privileged_mount"], seen["privileged_mount"]
     assert seen["signal_nbgrader"] in ("PermissionError", "ProcessLookupError"), seen
     assert seen["internet"] != "connected"
+
+
+def test_a_pull_is_refused_at_once_not_after_a_dns_timeout(probed) -> None:
+    """The engine has no route out: a pull fails on the closed loopback proxy, not on a DNS
+    lookup that waits for its timeout (20-25 s per pull on slirp4netns)."""
+    pulled = probed[1]["seen"]["pull"]
+    assert OFFLINE_PROXY.removeprefix("http://") in pulled, f"the pull said: {pulled}"
+    assert "lookup" not in pulled, f"the pull waited on DNS: {pulled}"
 
 
 def test_honest_work_still_counts(probed) -> None:

