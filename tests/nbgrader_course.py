@@ -26,7 +26,7 @@ def make_course(where: Path, assignment: str) -> Path:
     where.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "nbgrader_config.py", where)
     shutil.copytree(ROOT / "source" / assignment, where / "source" / assignment)
-    nbgrader(where, ["generate_assignment", assignment, "--force"])
+    nbgrader_cli.run(where, ["generate_assignment", assignment, "--force"])  # no re-import
     return where
 
 

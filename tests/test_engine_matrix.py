@@ -21,10 +21,10 @@ NOTEBOOKS = execute.discover(ROOT)
 
 @pytest.fixture(scope="module", params=sorted(modern_engine.LANES))
 def lane_run(request, tmp_path_factory, docker_client) -> tuple[str, dict[str, execute.Outcome]]:
-    """One lane: every notebook, each on a fresh modern engine, two at a time."""
+    """One lane: every notebook, each on a fresh modern engine, three at a time."""
     lane = request.param
     out = tmp_path_factory.mktemp(lane)
-    outcomes = execute.main(NOTEBOOKS, output=out, lane=lane, jobs=2, report=print)
+    outcomes = execute.main(NOTEBOOKS, output=out, lane=lane, jobs=3, report=print)
     return lane, {_name(o.notebook): o for o in outcomes}
 
 

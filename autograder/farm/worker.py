@@ -44,6 +44,7 @@ def main(
     def close(**_) -> None:
         grader.close()
 
+    signals.worker_process_init.connect(_may_have_children, weak=False)
     signals.worker_process_shutdown.connect(close, weak=False)  # each slot (prefork)
     signals.worker_shutdown.connect(close, weak=False)  # the main process (solo, threads)
     echo(
@@ -57,6 +58,23 @@ def main(
         argv.append(f"--hostname={hostname}")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     app.worker_main(argv)
+
+
+def _may_have_children(**_) -> None:
+    """A prefork slot is a daemonic billiard process, and billiard makes the standard
+    library's ``multiprocessing`` take its process object as the current one. Grading could
+    not start its nbgrader forkserver: "daemonic processes are not allowed to have children",
+    then "Pickling an AuthenticationString object is disallowed" (billiard's key type). The
+    slot's children die with it all the same: the forkserver exits when its parent's pipe
+    closes, and each nbgrader it forks has a parent-death signal
+    (:mod:`autograder.grading.launcher`)."""
+    import multiprocessing
+    import os
+    from multiprocessing.process import AuthenticationString
+
+    config = multiprocessing.current_process()._config
+    config["daemon"] = False
+    config["authkey"] = AuthenticationString(os.urandom(32))
 
 
 def _prepare(backend: str, echo: Callable[[str], None]) -> None:
