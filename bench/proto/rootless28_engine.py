@@ -1,5 +1,6 @@
 """Smoke test of RootlessEngine(tree=…): Docker 28.5 from the sid tree, rootless, in the jail.
-Run as root from the checkout with the project's venv: PYTHONPATH=. .venv/bin/python bench/proto/rootless28_engine.py"""
+
+Run as root from the checkout: PYTHONPATH=. .venv/bin/python bench/proto/rootless28_engine.py"""
 
 import subprocess
 import time
