@@ -21,6 +21,8 @@ for label, kwargs in (("20.10", {}), ("28.5 tree", {"tree": tree})):
         t0 = time.monotonic()
         c.commit("t", "1")
         took = time.monotonic() - t0
-        print(f"{label}: {info['ServerVersion']} native diff {status.get('Native Overlay Diff')} "
-              f"rootless {'name=rootless' in info['SecurityOptions']} commit {took:.2f} s")
+        print(
+            f"{label}: {info['ServerVersion']} native diff {status.get('Native Overlay Diff')} "
+            f"rootless {'name=rootless' in info['SecurityOptions']} commit {took:.2f} s"
+        )
         dc.close()
