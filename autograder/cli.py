@@ -381,7 +381,7 @@ def _grade_defaults() -> dict:
 @click.option("--no-feedback", is_flag=True, help="Skip nbgrader generate_feedback.")
 @click.option(
     "--backend",
-    type=click.Choice(["auto", "rootless", "private", "shared"]),
+    type=click.Choice(["auto", "rootless", "rootless-modern", "private", "shared"]),
     default="auto",
     show_default=True,
     help="rootless: a fresh rootless engine per submission, kernel and engine jailed as a "

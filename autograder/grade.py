@@ -267,6 +267,15 @@ def open_backend(choice: str, limits: Limits, echo, *, reap_first: bool = True) 
     """The backend ``choice`` (auto, rootless, private, shared) names, or says why not.
     ``reap_first``: remove leftovers of earlier runs before (a farm worker does it once, in
     its main process, not in every slot)."""
+    if choice == "rootless-modern" and backends.private_available():  # issue 17, on trial
+        from . import modern_engine
+
+        tar = seed.cached_bundle(engine.client(), engine.project_root() / ".course" / "images")
+        if reap_first:
+            reap(echo)
+        if why := jail.why_unavailable():
+            raise CourseError(f"--backend rootless-modern is not possible here: {why}.")
+        return backends.RootlessBackend(tar, limits, tree=modern_engine.tree(report=echo))
     if choice in {"auto", "rootless", "private"} and backends.private_available():
         tar = seed.cached_bundle(engine.client(), engine.project_root() / ".course" / "images")
         if reap_first:

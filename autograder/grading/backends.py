@@ -176,9 +176,12 @@ class RootlessBackend(PrivateBackend):
     name = "rootless engine + jailed kernel per submission"
     kind = "rootless"
 
-    def __init__(self, seed_tar: Path, limits: Limits | None = DEFAULT_LIMITS) -> None:
+    def __init__(
+        self, seed_tar: Path, limits: Limits | None = DEFAULT_LIMITS, *, tree: Path | None = None
+    ) -> None:
         jail.ensure_packages()
         super().__init__(seed_tar, limits)
+        self.tree = tree  # Docker from the sid tree (native overlay diff), else Debian's 20.10
         self._slots: queue.SimpleQueue[jail.Slot] = queue.SimpleQueue()
         self._all_slots: list[jail.Slot] = []
         self._claim = threading.Lock()
@@ -207,9 +210,10 @@ class RootlessBackend(PrivateBackend):
             pe = RootlessEngine(
                 name,
                 user=slot.user,
-                template=seed.template(self.seed_tar, user=slot.user),
+                template=seed.template(self.seed_tar, user=slot.user, tree=self.tree),
                 cgroup=cgroup,  # it starts inside: its containers are under the same limits
                 disk_mb=self.limits.disk_mb if self.limits else None,
+                tree=self.tree,
             )
             if cgroup:
                 pe.on_stop.append(cgroup.remove)
