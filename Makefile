@@ -11,7 +11,7 @@ LAB_PORT ?= 8888
 help:
 	@echo "make lab    - set up (venv, Docker engine, course images) and start JupyterLab"
 	@echo "make test   - the same set-up, then lint and every test on the real engine"
-	@echo "make demo   - grade the demo class (8+ students) with -j 2, print the summary, write an HTML report"
+	@echo "make demo   - grade the demo class (8+ students) with -j 3, print the summary, write an HTML report"
 	@echo "make bench  - benchmarks into bench/RESULTS.md"
 
 $(STAMP): pyproject.toml
