@@ -186,9 +186,13 @@ class RootlessBackend(PrivateBackend):
         self._all_slots: list[jail.Slot] = []
         self._claim = threading.Lock()
         self._held: dict[str, jail.Slot] = {}  # engine name → its grading user
+        if tree is not None:
+            self.name = f"{self.name} (Docker {_tree_version(tree)} from a Debian sid tree)"
         slot = self._take_slot()
         try:
             jail.check_userns(slot.user)  # fail here (auto falls back), not in every lease
+            if tree is not None:  # the same: its engine starts, seeded, or auto falls back
+                seed.template(self.seed_tar, user=slot.user, tree=tree)
         finally:
             self._slots.put(slot)
 
@@ -244,6 +248,13 @@ class RootlessBackend(PrivateBackend):
             for slot in self._all_slots:
                 jail.kill_user_processes(slot.user)
                 slot.release()
+
+
+def _tree_version(tree: Path) -> str:
+    from .. import modern_engine
+
+    version = modern_engine.versions(tree).get("docker.io", "")
+    return version.split("+")[0] or "(version unknown)"
 
 
 @contextlib.contextmanager
