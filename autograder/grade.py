@@ -123,6 +123,7 @@ def _grade_here(
     scratch_root = course / ".grading"
     outcomes: list[Outcome] = []
     with engines, ThreadPoolExecutor(max_workers=jobs) as pool, progress(len(todo)) as bar:
+        engines.expect(len(todo), at_once=jobs)  # the next engines start while these grade
         futures = {
             pool.submit(
                 grade_one,
