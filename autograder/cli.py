@@ -381,12 +381,14 @@ def _grade_defaults() -> dict:
 @click.option("--no-feedback", is_flag=True, help="Skip nbgrader generate_feedback.")
 @click.option(
     "--backend",
-    type=click.Choice(["auto", "rootless", "private", "shared"]),
+    type=click.Choice(["auto", "rootless", "rootless-modern", "private", "shared"]),
     default="auto",
     show_default=True,
-    help="rootless: a fresh rootless engine per submission, kernel and engine jailed as a "
-    "grading user (Linux, root to set up); private: the same engine as root, not jailed; "
-    "auto: rootless, else private, else shared (each report says what was missing).",
+    help="rootless-modern: a fresh rootless engine per submission, kernel and engine jailed as "
+    "a grading user (Linux, root to set up), Docker 28 from a Debian sid tree made once "
+    "(faster commits and builds); rootless: the same on Debian's Docker 20.10; private: an "
+    "engine as root, not jailed; auto: the first of these that works here, else shared "
+    "(each report says what was missing).",
 )
 @click.option(
     "--zip",

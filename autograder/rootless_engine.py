@@ -21,6 +21,8 @@ from .grading.limits import ENGINE, Cgroup
 from .private_engine import PrivateEngine, _run
 
 ROOTLESS_SCRIPT = Path("/usr/share/docker.io/contrib/dockerd-rootless.sh")
+# Docker 28 from the engine matrix's sid tree: overlay2 with native diff in a user namespace
+TREE_SCRIPT = Path(__file__).parent / "engine_scripts" / "dockerd-rootless-tree.sh"
 # The engine's namespace has no route out, so a pull (``FROM`` an image the bundle does not
 # hold, ``docker run`` of a missing tag) would wait on slirp4netns's DNS until it times out
 # (20-25 s per pull). A registry proxy on a closed loopback port makes it fail without DNS
@@ -49,10 +51,12 @@ class RootlessEngine(PrivateEngine):
         cgroup: Cgroup | None = None,
         disk_mb: int | None = None,
         start_timeout: float = 60,
+        tree: Path | None = None,
     ) -> None:
         super().__init__(name, template=template, disk_mb=disk_mb, start_timeout=start_timeout)
         self.user = user
         self.cgroup = cgroup
+        self.tree = tree  # None: Debian's dockerd; else the sid tree's (modern_engine.tree())
         run = self.disk / "run"  # XDG_RUNTIME_DIR: the socket, pid file and rootlesskit state
         self.spec = dataclasses.replace(
             self.spec,
@@ -63,7 +67,10 @@ class RootlessEngine(PrivateEngine):
             extra_args=("--shutdown-timeout", "3"),
             own_log=True,
         )
-        self.jail = jail.Jail(self.name, user, self.home, user_home=self.disk / "home")
+        readonly = () if tree is None else (tree, TREE_SCRIPT.parent)
+        self.jail = jail.Jail(
+            self.name, user, self.home, user_home=self.disk / "home", readonly=readonly
+        )
         self.on_stop.insert(0, self.jail.destroy)  # every process of the user, then the mounts
 
     @property
@@ -103,13 +110,18 @@ class RootlessEngine(PrivateEngine):
         }
         log = str(self.spec.logfile)  # opened by the user, inside the jail, on its disk
         command = self.jail.argv(
-            ["sh", "-c", 'exec >>"$0" 2>&1 </dev/null; exec "$@"', log, str(ROOTLESS_SCRIPT)],
+            ["sh", "-c", 'exec >>"$0" 2>&1 </dev/null; exec "$@"', log, *self._script()],
             cwd=self.jail.user_home,
             env=env,
             netns=self.name,
             no_new_privs=False,
         )  # newuidmap is set-uid: the engine may gain privileges, the kernel may not
         self.spec = dataclasses.replace(self.spec, command=tuple(command), preexec=self._preexec)
+
+    def _script(self) -> list[str]:
+        if self.tree is None:
+            return [str(ROOTLESS_SCRIPT)]
+        return [str(TREE_SCRIPT), str(self.tree)]
 
     def _preexec(self) -> None:
         jail.fresh_session_keyring()  # not the grader's: a key of its session must not leak

@@ -49,13 +49,16 @@ def seed(dc: docker.DockerClient, tar: Path) -> None:
     bundle.load(dc, tar, report=lambda _: None, verify=False)
 
 
-def template(tar: Path, *, base: Path = DATA_BASE, user: SlotUser | None = None) -> Path:
+def template(
+    tar: Path, *, base: Path = DATA_BASE, user: SlotUser | None = None, tree: Path | None = None
+) -> Path:
     """The data-root of a stopped private engine holding ``tar``'s images (made once).
 
     With ``user``, of a rootless engine of that grading user: its files belong to the user's
-    sub-uids, so each user has its own template."""
+    sub-uids, so each user has its own template. With ``tree``, of that engine (Docker from the
+    sid tree: :class:`~autograder.rootless_engine.RootlessEngine`'s ``tree``)."""
     suffix = f"-{user.name}-{user.uid}-{user.subid_start}" if user else ""
-    final = base / f"{TEMPLATE_PREFIX}{_key(tar)}{suffix}"
+    final = base / f"{TEMPLATE_PREFIX}{_key(tar, tree)}{suffix}"
     if (final / ".complete").is_file():
         with contextlib.suppress(OSError):  # in use: another checkout's run must not reap it
             os.utime(final)
@@ -63,7 +66,7 @@ def template(tar: Path, *, base: Path = DATA_BASE, user: SlotUser | None = None)
     base.mkdir(parents=True, exist_ok=True)
     staging = base / f".{final.name}-{secrets.token_hex(4)}"
     try:
-        with PrivateEngine() if user is None else RootlessEngine(user=user) as pe:
+        with PrivateEngine() if user is None else RootlessEngine(user=user, tree=tree) as pe:
             seed(pe.client(), tar)
             pe.shutdown(timeout=30)  # stopped cleanly: its databases are consistent
             subprocess.run(
@@ -79,13 +82,13 @@ def template(tar: Path, *, base: Path = DATA_BASE, user: SlotUser | None = None)
                 raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    _remove_stale(base, keep=f"{TEMPLATE_PREFIX}{_key(tar)}")
+    _remove_stale(base, keep=f"{TEMPLATE_PREFIX}{_key(tar, tree)}")
     return final
 
 
-def _key(tar: Path) -> str:
+def _key(tar: Path, tree: Path | None = None) -> str:
     """Changes when the bundle or the engine binary changes (a data-root is version-bound)."""
-    dockerd = shutil.which("dockerd")
+    dockerd = shutil.which("dockerd") if tree is None else tree / "usr/sbin/dockerd"
     parts = [tar.resolve(), *(p for p in [dockerd] if p)]
     stamp = [(str(p), os.stat(p).st_size, os.stat(p).st_mtime_ns) for p in parts]
     return hashlib.sha256(repr(stamp).encode()).hexdigest()[:12]

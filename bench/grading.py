@@ -332,6 +332,7 @@ def _grade_child(course: str, jobs: str, out: str) -> None:
                 "status": o.status,
                 "backend": o.backend,
                 "seconds": o.seconds,
+                "lease_seconds": o.lease_seconds,
                 "problems": o.problems,
                 "overruled": any(a.get("overruled") for a in o.audits),
             }

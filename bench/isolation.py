@@ -1,5 +1,7 @@
-"""Figure 3, isolation overhead per submission: a private engine's lease (engine up with the
-course images, then teardown) ÷ the grading time of a submission (figure 2's outcomes).
+"""Figure 3, isolation overhead per submission: what a submission waits for its lease (engine
+and jail up, ``Outcome.lease_seconds``, measured inside grading: with warm engines, only what
+is left on the critical path) ÷ its grading time (figure 2's outcomes). Beside it, a cold lease
+on its own (engine up with the course images, then teardown), which warm engines hide.
 
 The lease is ``autograder.grading.backends.private_lease(tar)`` with nothing inside (the rootless,
 jailed kind where this version has it: what grading uses by default), enter and exit timed
@@ -16,7 +18,7 @@ import common
 import grading
 from common import say
 
-TARGET = 0.10
+TARGET = 0.05  # issue 17 (was 10%)
 
 
 def lease_once(tar) -> dict[str, float]:
@@ -86,11 +88,12 @@ def markdown(res: dict) -> tuple[list[str], str]:
     leave = common.summary(x["exit"] for x in res["leases"])
     total = common.summary(x["enter"] + x["exit"] for x in res["leases"])
     sub = common.summary(o["seconds"] for o in res["submissions"])
-    ratio = total.median / sub.median
+    waited = common.summary(o.get("lease_seconds", 0.0) for o in res["submissions"])
+    ratio = waited.median / sub.median
     mark = common.verdict(ratio, TARGET)
     headline = [
-        "3. Isolation overhead per submission (lease ÷ grading time)",
-        f"{ratio:.0%} ({total.median:.2f} s ÷ {sub.median:.1f} s)",
+        "3. Isolation overhead per submission (wait for the lease ÷ grading time)",
+        f"{ratio:.0%} ({waited.median:.2f} s ÷ {sub.median:.1f} s)",
         f"≤ {TARGET:.0%}",
         mark,
     ]
@@ -101,13 +104,16 @@ def markdown(res: dict) -> tuple[list[str], str]:
     lines = [
         "## 3. Isolation overhead per submission",
         "",
-        f"**{ratio:.0%}** {mark} (target ≤ {TARGET:.0%}): median lease {total.median:.2f} s "
-        f"(engine up with the course images + teardown) ÷ median grading time of a submission "
-        f"{sub.median:.1f} s (figure 2's outcomes: `Outcome.seconds`, two submissions at a time).",
+        f"**{ratio:.0%}** {mark} (target ≤ {TARGET:.0%}): median wait for the lease inside "
+        f"grading {waited.median:.2f} s (`Outcome.lease_seconds`: engine and jail up; warm "
+        f"engines start while other submissions grade) ÷ median grading time of a submission "
+        f"{sub.median:.1f} s (figure 2's outcomes: `Outcome.seconds`). A cold lease on its own "
+        f"would be {total.median / sub.median:.0%}.",
         "",
         common.table(
             ["", "median and spread"],
             [
+                ("wait for the lease inside grading (critical path)", waited.fmt()),
                 ("`private_lease(tar)` enter (engine up, images in)", enter.fmt()),
                 ("`private_lease(tar)` exit (teardown)", leave.fmt()),
                 ("lease, enter + exit", total.fmt()),

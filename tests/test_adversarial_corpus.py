@@ -1,5 +1,5 @@
 """Hostile and broken submissions of 01-concepts, graded together in ONE normal
-`docker-course grade -j 3 --time-limit 60 --no-feedback --backend rootless` run (jailed: some
+`docker-course grade -j 3 --time-limit 60 --no-feedback --backend rootless-modern` run (jailed: some
 cases attack the host) with an honest control: each gets
 exactly the credit the real engine state earns, with a readable reason, and the run leaves the
 host engine, the course's source/, the other submissions and the machine as it found them.
@@ -188,8 +188,8 @@ def run(tmp_path_factory, docker_client: docker.DockerClient) -> Iterator[Run]:
         )
         started = time.monotonic()
         done = ng.grade(
-            course, "-j", "3", "--time-limit", "60", "--no-feedback", "--backend", "rootless",
-            timeout=1500,
+            course, "-j", "3", "--time-limit", "60", "--no-feedback",
+            "--backend", "rootless-modern", timeout=1500,
         )  # fmt: skip
         seconds = time.monotonic() - started
         print(done.stdout, f"\ngrading took {seconds:.0f} s")
@@ -237,7 +237,8 @@ def test_run_completes(run: Run) -> None:
     tail = run.done.stdout[-3000:] + run.done.stderr[-3000:]
     assert run.done.returncode == 0, f"grade exited {run.done.returncode}:\n{tail}"
     assert f"{len(ALL)} submissions in" in run.done.stdout, f"not every submission done:\n{tail}"
-    assert "rootless" in run.done.stdout, f"not graded on jailed rootless engines:\n{tail}"
+    modern = "from a Debian sid tree)"
+    assert modern in run.done.stdout, f"not graded on the rootless Docker 28 engines:\n{tail}"
 
 
 #: known holes, kept visible: strict xfail turns into a failure the day they are closed

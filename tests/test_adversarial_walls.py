@@ -1,7 +1,7 @@
 """Round two: submissions that attack the root side of grading (`fixtures/adversarial/walls.py`),
-graded in ONE `docker-course grade -j 2 --backend rootless` run beside an honest control, with a
-root-only canary folder and a canary key in the run's session keyring: the canary shows up
-nowhere in the course folder, each case scores what its own engine state earns, the host
+graded in ONE `docker-course grade -j 2 --backend rootless-modern` run beside an honest control,
+with a root-only canary folder and a canary key in the run's session keyring: the canary shows
+up nowhere in the course folder, each case scores what its own engine state earns, the host
 engine and its pid file are untouched, and no process, IPC object, key or engine is left."""
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ def run(tmp_path_factory, docker_client: docker.DockerClient) -> Iterator[Run]:
         done = subprocess.run(
             [sys.executable, "-c", WITH_KEY, KEY, str(ng.BIN / "docker-course"), "grade",
              str(course), "-j", "2", "--time-limit", "120", "--no-feedback",
-             "--backend", "rootless"],
+             "--backend", "rootless-modern"],
             env={**ng.env(), "WALLS_CANARY": canary},
             capture_output=True, text=True, timeout=1500, check=False,
         )  # fmt: skip
@@ -125,7 +125,7 @@ def test_run_completes(run: Run) -> None:
     tail = run.done.stdout[-3000:] + run.done.stderr[-3000:]
     assert run.done.returncode == 0, f"grade exited {run.done.returncode}:\n{tail}"
     assert f"{len(CASES)} submissions in" in run.done.stdout, f"not every submission done:\n{tail}"
-    assert "rootless" in run.done.stdout, tail
+    assert "from a Debian sid tree)" in run.done.stdout, f"not on rootless Docker 28:\n{tail}"
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.student for c in CASES])

@@ -1,12 +1,13 @@
 """A graded submission cannot read or write what is not its own, even through its engine.
 
-One run of `docker-course grade -j 2` (default backend: rootless engine + jailed kernel) with
-two perfect submissions; one of them also runs a probe that knows every secret path (the course's
-source/ and gradebook, the other student's submission, the repo's source/, /etc/shadow) and
-tries to read and write them from the kernel and from a container that mounts the host's `/`,
-to reach the host's Docker socket, to mount the host disk from a --privileged container, to
-signal nbgrader and to reach the internet. It prints what it saw; the test reads that output
-from the autograded notebook and checks the host afterwards.
+One run of `docker-course grade -j 2` per rootless engine (rootless engine + jailed kernel:
+Docker 28 from a Debian sid tree, the default, and Debian's Docker 20.10) with two perfect
+submissions; one of them also runs a probe that knows every secret path (the course's source/
+and gradebook, the other student's submission, the repo's source/, /etc/shadow) and tries to
+read and write them from the kernel and from a container that mounts the host's `/`, to reach
+the host's Docker socket, to mount the host disk from a --privileged container, to signal
+nbgrader and to reach the internet. It prints what it saw; the test reads that output from the
+autograded notebook and checks the host afterwards.
 
 The control: the same probe (reads only) on root engines (`--backend private`) does see the
 secrets, so these tests fail the day the jail stops working.
@@ -127,7 +128,9 @@ def _probe(course: Path, backend: str, *, attack: bool) -> dict:
     ng.submit(course, A, "prober", nb)
     done = ng.grade(course, "-j", "2", "--backend", backend, "--no-feedback")
     assert done.returncode == 0, f"grade failed:\n{done.stdout}\n{done.stderr[-3000:]}"
-    assert backend in done.stdout, f"not graded on {backend} engines:\n{done.stdout}"
+    engine_named = {"rootless-modern": "from a Debian sid tree)", "rootless": "rootless engine"}
+    named = engine_named.get(backend, backend)
+    assert named in done.stdout, f"not graded on {backend} engines ({named!r}):\n{done.stdout}"
     graded = nbformat.read(course / "autograded" / "prober" / A / f"{A}.ipynb", as_version=4)
     texts = [o.get("text", "") for c in graded.cells for o in c.get("outputs", [])]
     lines = [line for t in texts for line in t.splitlines() if line.startswith(MARK)]
@@ -135,11 +138,13 @@ def _probe(course: Path, backend: str, *, attack: bool) -> dict:
     return {"paths": paths, "seen": json.loads(lines[-1][len(MARK) :])}
 
 
-@pytest.fixture(scope="module")
-def probed(tmp_path_factory) -> tuple[Path, dict]:
+@pytest.fixture(scope="module", params=["rootless-modern", "rootless"])
+def probed(request, tmp_path_factory) -> tuple[Path, dict]:
+    """Every wall on both rootless engines: Docker 28 from the sid tree (the default) and
+    Debian's Docker 20.10 (still selectable)."""
     assert jail.why_unavailable() is None, f"no jail on this machine: {jail.why_unavailable()}"
-    course = tmp_path_factory.mktemp("jailed") / "course"
-    return course, _probe(course, "rootless", attack=True)
+    course = tmp_path_factory.mktemp(f"jailed-{request.param}") / "course"
+    return course, _probe(course, request.param, attack=True)
 
 
 def test_the_probe_sees_through_root_engines(tmp_path: Path) -> None:

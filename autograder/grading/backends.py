@@ -10,6 +10,7 @@ still see leftovers under other names: the report says so for every submission.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import queue
 import secrets
@@ -86,6 +87,9 @@ class _Backend:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def expect(self, leases: int, *, at_once: int) -> None:
+        """``leases`` more leases will come, ``at_once`` at a time (a backend may prepare)."""
+
     def close(self) -> None:
         pass
 
@@ -95,6 +99,11 @@ class PrivateBackend(_Backend):
 
     Teardown (dockerd takes ~1 s to stop) runs in the background while the next submission
     starts; :meth:`close` waits for every teardown and raises if one failed.
+
+    Warm engines: after :meth:`expect`, the next leases' engines (with their jail and cgroup)
+    start in the background while submissions run, at most ``at_once`` ahead and never more than
+    are still expected, so a lease takes an engine that is already up. A warm engine is as
+    fresh as one started on demand: nothing of a submission exists before its lease.
     """
 
     name = "private engine per submission"
@@ -112,19 +121,58 @@ class PrivateBackend(_Backend):
             self.warnings.append(f"NOT JAILED: kernel and engine ran as root ({why_not_jailed})")
         self._teardowns = ThreadPoolExecutor(max_workers=2, thread_name_prefix="teardown")
         self._pending: list[Future[None]] = []
+        self._warming = ThreadPoolExecutor(max_workers=4, thread_name_prefix="warm")
+        self._warm: collections.deque[Future[tuple[PrivateEngine, Cgroup | None]]]
+        self._warm = collections.deque()
+        self._expected = 0  # leases still to come that may take a warm engine
+        self._ahead = 0  # engines to keep warm
+        self._warm_lock = threading.Lock()
+        self._closed = False
 
-    @contextlib.contextmanager
-    def lease(self) -> Iterator[Lease]:
+    def expect(self, leases: int, *, at_once: int) -> None:
+        """``leases`` more leases will come, ``at_once`` at a time: start warming engines."""
+        with self._warm_lock:
+            self._expected, self._ahead = leases, max(0, at_once)
+            self._refill()
+
+    def _refill(self) -> None:  # with _warm_lock held
+        while not self._closed and len(self._warm) < min(self._ahead, self._expected):
+            self._warm.append(self._warming.submit(self._fresh))
+            self._expected -= 1
+
+    def _fresh(self) -> tuple[PrivateEngine, Cgroup | None]:
         name = PREFIX + secrets.token_hex(4)
         cgroup = Cgroup(name, self.limits) if self.limits else None
         if cgroup:
             cgroup.create()  # before the engine: a rootless one starts inside it
         try:
-            pe = self._start_engine(name, cgroup)  # then its stop removes the cgroup
+            return self._start_engine(name, cgroup), cgroup  # its stop removes the cgroup
         except BaseException:
             if cgroup:
                 cgroup.remove()
             raise
+
+    def _take(self) -> tuple[PrivateEngine, Cgroup | None]:
+        """A warm engine that is up (waiting for it if it is still starting), else a new one."""
+        with self._warm_lock:
+            warm = self._warm.popleft() if self._warm else None
+            if warm is None and self._expected > 0:
+                self._expected -= 1
+            self._refill()
+        if warm is not None:
+            try:
+                pe, cgroup = warm.result()
+            except Exception:  # noqa: BLE001 - it failed to start: start one the usual way
+                pass
+            else:
+                if pe.alive():
+                    return pe, cgroup
+                self._pending.append(self._teardowns.submit(self._stop_engine, pe))
+        return self._fresh()
+
+    @contextlib.contextmanager
+    def lease(self) -> Iterator[Lease]:
+        pe, cgroup = self._take()
         lease = Lease(
             self.kind,
             pe.docker_host,
@@ -163,6 +211,14 @@ class PrivateBackend(_Backend):
         return seed.template(self.seed_tar)
 
     def close(self) -> None:
+        with self._warm_lock:
+            self._closed = True
+            unused, self._warm = list(self._warm), collections.deque()
+        self._warming.shutdown(wait=True, cancel_futures=True)
+        for future in unused:  # warm engines no lease took
+            if not future.cancelled() and future.exception() is None:
+                pe, _ = future.result()
+                self._pending.append(self._teardowns.submit(self._stop_engine, pe))
         self._teardowns.shutdown(wait=True)
         for future in self._pending:
             future.result()
@@ -176,16 +232,23 @@ class RootlessBackend(PrivateBackend):
     name = "rootless engine + jailed kernel per submission"
     kind = "rootless"
 
-    def __init__(self, seed_tar: Path, limits: Limits | None = DEFAULT_LIMITS) -> None:
+    def __init__(
+        self, seed_tar: Path, limits: Limits | None = DEFAULT_LIMITS, *, tree: Path | None = None
+    ) -> None:
         jail.ensure_packages()
         super().__init__(seed_tar, limits)
+        self.tree = tree  # Docker from the sid tree (native overlay diff), else Debian's 20.10
         self._slots: queue.SimpleQueue[jail.Slot] = queue.SimpleQueue()
         self._all_slots: list[jail.Slot] = []
         self._claim = threading.Lock()
         self._held: dict[str, jail.Slot] = {}  # engine name → its grading user
+        if tree is not None:
+            self.name = f"{self.name} (Docker {_tree_version(tree)} from a Debian sid tree)"
         slot = self._take_slot()
         try:
             jail.check_userns(slot.user)  # fail here (auto falls back), not in every lease
+            if tree is not None:  # the same: its engine starts, seeded, or auto falls back
+                seed.template(self.seed_tar, user=slot.user, tree=tree)
         finally:
             self._slots.put(slot)
 
@@ -207,9 +270,10 @@ class RootlessBackend(PrivateBackend):
             pe = RootlessEngine(
                 name,
                 user=slot.user,
-                template=seed.template(self.seed_tar, user=slot.user),
+                template=seed.template(self.seed_tar, user=slot.user, tree=self.tree),
                 cgroup=cgroup,  # it starts inside: its containers are under the same limits
                 disk_mb=self.limits.disk_mb if self.limits else None,
+                tree=self.tree,
             )
             if cgroup:
                 pe.on_stop.append(cgroup.remove)
@@ -240,6 +304,13 @@ class RootlessBackend(PrivateBackend):
             for slot in self._all_slots:
                 jail.kill_user_processes(slot.user)
                 slot.release()
+
+
+def _tree_version(tree: Path) -> str:
+    from .. import modern_engine
+
+    version = modern_engine.versions(tree).get("docker.io", "")
+    return version.split("+")[0] or "(version unknown)"
 
 
 @contextlib.contextmanager

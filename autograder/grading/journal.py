@@ -49,6 +49,7 @@ class Journal:
             "status": outcome.status,
             "backend": outcome.backend,
             "seconds": round(outcome.seconds, 1),
+            "lease_seconds": round(outcome.lease_seconds, 2),
             "problems": outcome.problems,
             "at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }

@@ -66,6 +66,7 @@ class Outcome:
     scratch: Path
     problems: list[str] = field(default_factory=list)
     audits: list[dict] = field(default_factory=list)
+    lease_seconds: float = 0.0  # waiting for the engine (and jail): the lease on its path
 
     @property
     def autograded(self) -> Path:
@@ -133,11 +134,14 @@ def _grade_one(
         return Outcome(job, status, "-", elapsed, scratch, [*listing.refused, problem])
     log = scratch / "autograde.log"
     status, problems, backend = "failed", [], "?"
+    waited = 0.0
     for attempt in (1, 2):  # an engine that dies under a submission gets one more chance,
         if attempt == 2:  # and so does one whose engine or jail would not start
             prepare_scratch(course, job, scratch, lock, listing)
         try:
+            asked = time.monotonic()
             with lease_factory() as lease:
+                waited += time.monotonic() - asked
                 backend = lease.backend
                 crashpoint("engine-up")
                 status, stopped = _run_autograde(job, scratch, lease, time_limit, log)
@@ -166,7 +170,8 @@ def _grade_one(
     for audit in audits:
         if audit.get("overruled"):
             problems.append(f"audit overruled the kernel in {audit['grade_id']}")
-    return Outcome(job, status, backend, time.monotonic() - started, scratch, problems, audits)
+    elapsed = time.monotonic() - started
+    return Outcome(job, status, backend, elapsed, scratch, problems, audits, waited)
 
 
 def _run_autograde(
