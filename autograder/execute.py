@@ -37,6 +37,16 @@ if TYPE_CHECKING:
     from .private_engine import PrivateEngine
 
 
+#: what the course notebooks' setup and panel cells import (~0.5 s): each kernel imports them
+#: silently while the notebook before it runs (see ``kernel_pool.KernelSpec.preload``)
+PRELOAD = (
+    "autograder.course",
+    "autograder.checks",
+    "autograder.widgets.panels",
+    "autograder.widgets.diagram",
+)
+
+
 @dataclass(frozen=True)
 class Outcome:
     notebook: Path
@@ -82,6 +92,7 @@ class Slot:
     log: BinaryIO
     kernel: Future[kernel_pool.Kernel]
     engine: PrivateEngine | None = None
+    closing: bool = False
 
     @property
     def output(self) -> Path:
@@ -122,6 +133,8 @@ class Executor:
         self._closing = ThreadPoolExecutor(self.jobs, thread_name_prefix="close")
         self._lock = threading.Lock()
         self._slots: list[Future[Slot]] = []  # prepared or preparing, not yet closed
+        self._workers: list[threading.Thread] = []  # run_all's
+        self._stopping = threading.Event()  # no new turn begins
         self._closes: list[Future[None]] = []
         self._template: Path | None = None
 
@@ -133,18 +146,25 @@ class Executor:
         self.close()
 
     def close(self) -> None:
-        """Close every turn not run yet, wait for the background shut-downs. Safe twice."""
+        """Kill every kernel and stop every engine still open (a turn not run yet, or one still
+        running when an exception left the ``with`` block), wait for the background
+        shut-downs. Safe to call twice."""
+        self._stopping.set()
         try:
             self._preparing.shutdown(wait=True, cancel_futures=True)
-            for future in self.unused():
+            for future in self.unclosed():
                 with contextlib.suppress(Exception):
                     self._close(future.result(), now=True)
+            self.settle()
+            for worker in self._workers:  # their notebooks stop on a dead kernel
+                worker.join(timeout=60)
             self.settle()
             self._closing.shutdown(wait=True)
         finally:
             self.pool.close()
 
-    def unused(self) -> list[Future[Slot]]:
+    def unclosed(self) -> list[Future[Slot]]:
+        """Turns prepared (or preparing) whose kernel and engine are not shut down yet."""
         with self._lock:
             return [f for f in self._slots if not f.cancelled()]
 
@@ -172,8 +192,6 @@ class Executor:
         its turn began (default: now), for :attr:`Outcome.seconds`."""
         started = time.monotonic() if started is None else started
         slot = prepared.result()  # an engine that does not start raises, as it always did
-        with self._lock:
-            self._slots.remove(prepared)
         try:
             ok = self._execute(slot)
         except BaseException:
@@ -202,7 +220,9 @@ class Executor:
                 engine_ = self._private_engine()
                 env = {**env, "DOCKER_HOST": engine_.docker_host}
                 prefix = engine_.command([])
-            spec = kernel_pool.KernelSpec(cwd=workdir, env=env, log=log, prefix=prefix)
+            spec = kernel_pool.KernelSpec(
+                cwd=workdir, env=env, log=log, prefix=prefix, preload=PRELOAD
+            )
             kernel = self.pool.start(spec)
         except BaseException:
             if engine_ is not None:
@@ -267,7 +287,12 @@ class Executor:
         return True
 
     def _close(self, slot: Slot, *, now: bool = False) -> None:
-        """Shut the slot's kernel down, then its engine, in the background."""
+        """Shut the slot's kernel down, then its engine, in the background (once)."""
+        with self._lock:
+            if slot.closing:
+                return
+            slot.closing = True
+            self._slots = [f for f in self._slots if not (f.done() and _holds(f, slot))]
 
         def close() -> None:
             try:
@@ -293,7 +318,7 @@ class Executor:
 
         def next_turn() -> Future[Slot] | None:
             with lock:
-                notebook = next(todo, None)
+                notebook = None if self._stopping.is_set() else next(todo, None)
             return None if notebook is None else self.prepare(notebook)
 
         def worker() -> None:
@@ -312,13 +337,24 @@ class Executor:
             threading.Thread(target=worker, name=f"execute {n}", daemon=True)
             for n in range(min(self.jobs, len(notebooks)))
         ]
+        self._workers += threads
         for thread in threads:
             thread.start()
-        for _ in notebooks:
-            got = done.get()
-            if isinstance(got, BaseException):
-                raise got
-            yield got
+        try:
+            for _ in notebooks:
+                got = done.get()
+                if isinstance(got, BaseException):
+                    raise got
+                yield got
+        finally:
+            self._stopping.set()  # no new turn; close() ends the ones running
+
+
+def _holds(future: Future[Slot], slot: Slot) -> bool:
+    try:
+        return future.result() is slot
+    except Exception:  # noqa: BLE001 - a turn that failed to prepare holds nothing
+        return False
 
 
 def _log_exception(log: BinaryIO, exc: BaseException) -> None:

@@ -69,6 +69,10 @@ class KernelSpec:
     prefix: Sequence[str] = ()  # e.g. ``nsenter --net=/var/run/netns/NAME``
     kernel_name: str = "python3"
     startup_timeout: float = 60
+    #: modules the kernel imports, silently, as soon as it answers (while the notebook before
+    #: it still runs): no name is bound in the notebook's namespace, no history is kept, the
+    #: execution count stays 0; an import that fails is left for the notebook to meet
+    preload: Sequence[str] = ()
 
 
 @dataclass
@@ -180,8 +184,21 @@ class KernelPool:
         try:
             kc.start_channels()
             await kc.wait_for_ready(timeout=spec.startup_timeout)
+            if spec.preload:
+                await self._preload(kc, spec)
         finally:
             kc.stop_channels()
+
+    @staticmethod
+    async def _preload(kc: Any, spec: KernelSpec) -> None:
+        code = "".join(
+            f"try:\n    __import__({name!r})\nexcept Exception:\n    pass\n"
+            for name in spec.preload
+        )
+        msg_id = kc.execute(code, silent=True, store_history=False)
+        reply = await kc.get_shell_msg(timeout=spec.startup_timeout)
+        while reply["parent_header"].get("msg_id") != msg_id:
+            reply = await kc.get_shell_msg(timeout=spec.startup_timeout)
 
     async def _alive(self, kernel: Kernel) -> Kernel:
         if await kernel.km.is_alive():
