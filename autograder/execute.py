@@ -14,6 +14,7 @@ waits in front of a notebook, and no kernel ever serves a second one.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 import json
@@ -332,6 +333,8 @@ class Executor:
                     turn = following
             except BaseException as exc:  # handed to the caller  # noqa: BLE001
                 done.put(exc)
+            finally:
+                _close_thread_loop()
 
         threads = [
             threading.Thread(target=worker, name=f"execute {n}", daemon=True)
@@ -348,6 +351,16 @@ class Executor:
                 yield got
         finally:
             self._stopping.set()  # no new turn; close() ends the ones running
+
+
+def _close_thread_loop() -> None:
+    """Close the event loop nbclient made for this (worker) thread."""
+    try:
+        loop = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:  # none was made
+        return
+    if not loop.is_running() and not loop.is_closed():
+        loop.close()
 
 
 def _holds(future: Future[Slot], slot: Slot) -> bool:
