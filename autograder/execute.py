@@ -416,8 +416,14 @@ def _close_thread_loop() -> None:
         loop = asyncio.get_event_loop_policy().get_event_loop()
     except RuntimeError:  # none was made
         return
-    if not loop.is_running() and not loop.is_closed():
-        loop.close()
+    if loop.is_running() or loop.is_closed():
+        return
+    pending = asyncio.all_tasks(loop)  # nbclient's pollers after a time-out or a dead kernel
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.wait(pending, timeout=5))
+    loop.close()
 
 
 def _holds(future: Future[Slot], slot: Slot) -> bool:

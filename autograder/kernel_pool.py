@@ -22,12 +22,15 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Coroutine, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
+from queue import Empty
 from typing import IO, Any, TypeVar
 
+from jupyter_client.asynchronous.client import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 
 T = TypeVar("T")
@@ -36,12 +39,36 @@ T = TypeVar("T")
 HISTORY_IN_MEMORY = "--HistoryManager.hist_file=:memory:"
 
 
+class ReadyClient(AsyncKernelClient):
+    """jupyter_client's AsyncKernelClient, ready as soon as the kernel has answered
+    kernel_info and an IOPub message has arrived (IOPub is connected): the library's
+    ``wait_for_ready`` then also drains IOPub until 0.2 s pass without a message, 0.2 s before
+    every notebook. nbclient reads IOPub by the parent message id of each cell's request, so
+    messages that were already queued are ignored anyway."""
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:  # type: ignore[override]
+        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        while True:
+            msg_id = self.kernel_info()
+            with contextlib.suppress(Empty):
+                reply = await self.get_shell_msg(timeout=1)
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    with contextlib.suppress(Empty):
+                        await self.get_iopub_msg(timeout=0.2)
+                        self._handle_kernel_info_reply(reply)
+                        return
+            if not await self.is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+
+
 class NotebookKernelManager(AsyncKernelManager):
     """An AsyncKernelManager whose kernel runs behind an argv prefix (``nsenter --net=…``) and
     that remembers the clients it made (nbclient leaves a borrowed kernel's client open)."""
 
     def __init__(self, *, prefix: Sequence[str] = (), **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        super().__init__(client_class="autograder.kernel_pool.ReadyClient", **kwargs)
         self.prefix = list(prefix)
         self.clients: list[Any] = []
 
