@@ -15,6 +15,7 @@ to run and the one that comes next) and answers one JSON line per notebook.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -107,7 +108,33 @@ def run(settings: common.Settings, shared: dict) -> dict:
             last["seconds"] += child.closed_in
             last["phases"]["process exit (once)"] = child.closed_in
         common.reset_to_seed(dc, keep)
-    return analyse(runs, repeats)
+    res = analyse(runs, repeats)
+    res["bang"] = shell_escape_cost(notebooks)
+    return res
+
+
+def shell_escape_cost(notebooks: list[Path], n: int = 10) -> dict:
+    """What a notebook's ``!command`` line costs over the script's ``subprocess.run``: IPython
+    runs it through pexpect (``IPython.utils._process_posix.system``, the kernel's path) and
+    ptyprocess sleeps ``delayafterclose`` when it closes the pty; measured on ``true``."""
+    from IPython.utils._process_posix import system
+
+    def each(fn) -> float:
+        started = time.perf_counter()
+        for _ in range(n):
+            fn()
+        return (time.perf_counter() - started) / n
+
+    with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
+        bang = each(lambda: system("true"))
+    plain = each(lambda: subprocess.run("true", shell=True, check=False))
+    lines = 0
+    for nb in notebooks:
+        for cell in json.loads(nb.read_text())["cells"]:
+            if cell["cell_type"] == "code":
+                source = "".join(cell["source"])
+                lines += sum(ln.lstrip().startswith("!") for ln in source.splitlines())
+    return {"lines": lines, "bang": bang, "plain": plain}
 
 
 def analyse(runs: list[dict], repeats: int) -> dict:
@@ -268,7 +295,18 @@ def markdown(res: dict) -> tuple[list[str], str]:
         f"Excess per repeat: {excess_total + outside:.1f} s = {outside:.1f} s outside cells + "
         f"{excess_total:.1f} s inside cells.",
     ]
+    if "bang" in res:
+        lines += ["", bang_sentence(res["bang"])]
     return headline, "\n".join(lines)
+
+
+def bang_sentence(bang: dict) -> str:
+    return (
+        f"Inside cells, IPython's `!command` costs {bang['bang']:.3f} s a line against "
+        f"{bang['plain']:.3f} s for the script's `subprocess.run` (pexpect; ptyprocess sleeps "
+        f"0.1 s closing the pty): the notebooks run {bang['lines']} such lines, "
+        f"≈ {bang['lines'] * (bang['bang'] - bang['plain']):.1f} s a repeat."
+    )
 
 
 def phases(executed: Path, turn: float, done: float, waited: float) -> dict[str, float]:
