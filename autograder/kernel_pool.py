@@ -47,14 +47,22 @@ class ReadyClient(AsyncKernelClient):
     messages that were already queued are ignored anyway."""
 
     async def wait_for_ready(self, timeout: float | None = None) -> None:  # type: ignore[override]
+        """jupyter_client's loop (any kernel_info reply, then any IOPub message), without the
+        IOPub drain at its end."""
         deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
         while True:
-            msg_id = self.kernel_info()
-            with contextlib.suppress(Empty):
+            self.kernel_info()
+            try:
                 reply = await self.get_shell_msg(timeout=1)
-                if reply["parent_header"].get("msg_id") == msg_id:
-                    with contextlib.suppress(Empty):
+            except Empty:
+                pass
+            else:
+                if reply["msg_type"] == "kernel_info_reply":  # this request's or an earlier one's
+                    try:
                         await self.get_iopub_msg(timeout=0.2)
+                    except Empty:  # IOPub not connected yet: ask again
+                        pass
+                    else:
                         self._handle_kernel_info_reply(reply)
                         return
             if not await self.is_alive():

@@ -343,14 +343,17 @@ class ExecutorChild:
         env = nbgrader_cli.env({"DOCKER_HOST": pe.docker_host, "PYTHONUNBUFFERED": "1"})
         t0 = time.monotonic()
         self.out = out
-        self.proc = subprocess.Popen(
-            pe.command([common.PY, __file__, "--executor", str(out)]),
-            cwd=common.ROOT,
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
+        self.stderr = out.with_name(out.name + ".stderr")  # what the executor says, kept
+        with open(self.stderr, "wb") as err:
+            self.proc = subprocess.Popen(
+                pe.command([common.PY, __file__, "--executor", str(out)]),
+                cwd=common.ROOT,
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=err,
+                text=True,
+            )
         common.CHILD_PIDS.append(self.proc.pid)
         self._read()  # "ready": papermill and the executor imported
         self.started_in = time.monotonic() - t0
@@ -381,7 +384,10 @@ class ExecutorChild:
     def _read(self) -> dict:
         line = self.proc.stdout.readline()
         if not line:
-            raise common.BenchBroken(f"the executor exited ({self.proc.wait()})")
+            said = self.stderr.read_text(errors="replace") if self.stderr.exists() else ""
+            raise common.BenchBroken(
+                f"the executor exited ({self.proc.wait()}):\n{common.tail(said)}"
+            )
         return json.loads(line)
 
 
@@ -411,7 +417,8 @@ def _executor(out: str) -> None:
             seconds = got.seconds + waited
             phase_times = phases(got.output, turn_epoch, done, waited) if got.ok else {}
             if cmd["next"]:  # the next turn would begin now: how long until its kernel answers
-                pending[cmd["next"]].result().kernel.result()
+                with contextlib.suppress(Exception):  # one that failed fails its notebook
+                    pending[cmd["next"]].result().kernel.result()
             waited = time.monotonic() - t0
             ex.settle()  # the finished kernel is down before the bench goes on
             answer = {
