@@ -239,7 +239,9 @@ def where_the_time_goes(results) -> list[str]:
                     f"{s} `{n}` {a - b:+.2f} s"
                     for s, n, a, b in sorted(res["cells"], key=lambda r: r[3] - r[2])[:5]
                 )
-                + ". See the tables in section 1.",
+                + ". "
+                + (floor.bang_sentence(res["bang"]) + " " if "bang" in res else "")
+                + "See the tables in section 1.",
                 "",
             ]
     if "grading" in results:

@@ -26,8 +26,10 @@ from typing import Any
 
 import docker
 import docker.errors
+import requests
 
 from ..korean import particle
+from .archive import _parse_time
 from .base import Check, CheckResult, fail, ok, short_id
 from .images import get_image
 
@@ -49,7 +51,7 @@ def history(dc: docker.DockerClient) -> History:
     """The engine's history: the grader's recording (if any) plus the engine's buffer."""
     recorded, recording_complete = _recorded(os.environ.get(ENV))
     since = min((e.get("time", 0) for e in recorded), default=1) or 1
-    buffered = list(dc.events(since=since, until=int(time.time()) + 1, decode=True))
+    buffered = list(dc.events(since=since, until=_until(dc), decode=True))
     # no recording here: the engine's buffer is all there is, whole while it is not full
     whole = len(buffered) < ENGINE_BUFFER if recording_complete is None else recording_complete
     seen, merged = set(), []
@@ -60,6 +62,20 @@ def history(dc: docker.DockerClient) -> History:
             merged.append(event)
     merged.sort(key=lambda e: e.get("timeNano", 0))
     return History(tuple(merged), whole)
+
+
+def _until(dc: docker.DockerClient) -> str | int:
+    """The end of the history query: the engine's own clock now. A query that ends in the
+    future keeps dockerd streaming until then (the host's next whole second cost each check
+    0.5 s on average); the engine's clock also holds where its clock and the host's differ
+    (a VM's engine). Without the engine's time: the host's next second, as before."""
+    try:
+        now = _parse_time(str(dc.info().get("SystemTime", "")))
+    except (docker.errors.DockerException, requests.RequestException):
+        now = None
+    if now is None:
+        return int(time.time()) + 1
+    return f"{now.timestamp() + 0.01:.6f}"  # seconds.fraction, as dockerd parses it
 
 
 def _recorded(path: str | None) -> tuple[list[dict[str, Any]], bool | None]:
@@ -177,14 +193,15 @@ class LoadedAfterRemoval(Check):
         return fail(self.title, "지운 뒤 docker load로 불러온 기록", seen, hint)
 
 
-def replaced_ids(dc: docker.DockerClient, ref: str) -> list[str]:
+def replaced_ids(dc: docker.DockerClient, ref: str, past: History | None = None) -> list[str]:
     """IDs of the images that carried the tag ``ref`` before the image that carries it now
-    (oldest first), from the engine's history: a rebuild under the same name leaves the old
-    image without a name — a dangling ``<none>`` image."""
+    (oldest first), from the engine's history (``past``, if the caller read it already): a
+    rebuild under the same name leaves the old image without a name — a dangling ``<none>``
+    image."""
     current = get_image(dc, ref)
     tagged = [
         _actor(e)
-        for e in history(dc).of("image", {"tag"})
+        for e in (past or history(dc)).of("image", {"tag"})
         if _name(e) in {ref, f"docker.io/library/{ref}", f"docker.io/{ref}"}
     ]
     seen: list[str] = []
@@ -215,7 +232,7 @@ class ReplacedImageRemoved(Check):
         if get_image(dc, self.ref) is None:
             return fail(self.title, f"엔진에 {self.ref}", "그런 이미지가 없음")
         past = history(dc)
-        replaced = replaced_ids(dc, self.ref)
+        replaced = replaced_ids(dc, self.ref, past)
         if not replaced:
             if not past.complete:
                 return ok(self.title, UNKNOWN)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import tarfile
 import tempfile
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,13 +104,37 @@ def layer_files(dc: docker.DockerClient, ref: str, index: int) -> dict[str, byte
     return all_layer_files(dc, ref)[index]
 
 
+#: the layers last read, by image ID, when they hold little (a busybox image, not a node one):
+#: an ID names its content in either image store (the config's or the manifest's digest), so
+#: a second check of the same image in a cell needs no second ``docker save``
+_LAST: dict[str, list[dict[str, bytes | None]]] = {}
+_LAST_MAX = 16 << 20  # bytes of file content kept
+_LAST_LOCK = threading.Lock()
+
+
 def all_layer_files(dc: docker.DockerClient, ref: str) -> list[dict[str, bytes | None]]:
     """For each layer of ``ref``, bottom-up: paths → content (files ≤ 1 MiB, else None).
 
     Read from ``docker save`` output, so a file deleted in a later layer still shows in the
-    layer that added it (and the deletion shows as a ``.wh.`` whiteout entry above).
+    layer that added it (and the deletion shows as a ``.wh.`` whiteout entry above). ``ref``
+    is looked up on the engine every time; the save is skipped when the image it names now
+    was the one read last (same ID, same content).
     """
     image = dc.images.get(ref)
+    with _LAST_LOCK:
+        last = _LAST.get(image.id)
+    if last is not None:
+        return [dict(files) for files in last]
+    layers = _read_layers(image)
+    kept = sum(len(data) for files in layers for data in files.values() if data)
+    with _LAST_LOCK:
+        _LAST.clear()
+        if kept <= _LAST_MAX:
+            _LAST[image.id] = [dict(files) for files in layers]
+    return layers
+
+
+def _read_layers(image) -> list[dict[str, bytes | None]]:
     with tempfile.NamedTemporaryFile(suffix=".tar") as tmp:
         for chunk in image.save(named=False):
             tmp.write(chunk)

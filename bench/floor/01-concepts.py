@@ -5,7 +5,7 @@ from _ops import Floor
 f = Floor("01-concepts")
 dc = f.dc
 with f.step("setup"):
-    f.setup(containers=("concept-a", "concept-b"))
+    f.setup(containers=("concept-a", "concept-b", "life"))
 with f.step("task-image"):
     image = dc.images.get("busybox:1.37")
 with f.step("check-image"):
@@ -16,6 +16,7 @@ with f.step("show-image"):
     f.sh("docker image inspect --format '{{json .RootFS.Layers}}' busybox:1.37")
     f.sh("docker history busybox:1.37")
 with f.step("task-containers"):
+    f.sh("docker rm -f concept-a concept-b > /dev/null 2>&1")
     f.sh("docker run -d --name concept-a busybox:1.37 sleep 3600")
     dc.containers.run("busybox:1.37", ["sleep", "3600"], detach=True, name="concept-b")
 with f.step("check-containers"):
@@ -44,11 +45,34 @@ with f.step("show-diff"):
     f.sh("docker diff concept-b")
     f.sh("docker run --rm busybox:1.37 ls -A /tmp")
     dc.images.get("busybox:1.37")
+with f.step("task-lifecycle"):
+    f.sh("docker rm -f life > /dev/null 2>&1")
+    f.sh("docker create --name life busybox:1.37 sleep 3600")
+    dc.containers.get("life")
+    f.sh("docker start life")
+    f.sh("docker exec life sh -c 'echo kept > /note.txt'")
+    f.sh("docker stop -t 1 life")
+    dc.containers.get("life")
+    f.sh("docker start life")
+    dc.containers.get("life")
+with f.step("check-lifecycle"):
+    f.container("life")
+    f.archive(f.container("life"), "/note.txt")
+    f.archive(f.container("life"), "/note.txt")
+    f.events()
+    f.container("life")
+    f.image("busybox:1.37")
 with f.step("show-stopped"):
-    f.sh("docker stop -t 1 concept-a")
-    f.sh("docker ps -a --filter name=concept-a --format '{{.Names}}: {{.Status}}'")
-    f.sh("docker start concept-a")
-    f.sh("docker exec concept-a cat /tmp/only-in-a.txt")
+    f.sh("docker ps -a --filter name=life --format '{{.Names}}: {{.Status}}'")
+    f.sh("docker exec life cat /note.txt")
+with f.step("task-inspect"):
+    dc.containers.get("concept-b")
+    dc.images.get("busybox:1.37")
+with f.step("check-inspect"):
+    f.container("concept-b")
+    for _ in range(3):
+        f.container("concept-b")
+        f.image("busybox:1.37")
 with f.step("show-rm"):
     dc.containers.get("concept-a")
     f.sh("docker rm -f concept-a")
@@ -59,5 +83,5 @@ with f.step("show-rm"):
 with f.step("panels"):
     f.engine_panel()
 with f.step("cleanup"):
-    f.reset(containers=("concept-a", "concept-b"))
+    f.reset(containers=("concept-a", "concept-b", "life"))
 f.done()

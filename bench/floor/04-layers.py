@@ -1,5 +1,7 @@
 """Floor of source/04-layers: its engine operations as a plain script (see _ops.py)."""
 
+import re
+
 from _ops import Floor
 
 IMAGES = (
@@ -8,6 +10,7 @@ IMAGES = (
     "study/hello:stable",
     "study/hello:cache-test",
     "study/hello:tmp",
+    "study/hello:dev",
 )
 
 f = Floor("04-layers")
@@ -75,6 +78,28 @@ with f.step("check-digest"):
         f.image("study/hello:1.0")
     f.history("study/hello:1.0")
     f.image("study/hello:1.0")
+with f.step("task-dangling"):
+    f.sh("docker rmi -f study/hello:dev > /dev/null 2>&1")
+    text = app.read_text()
+    app.write_text(re.sub(r"Hello from [^'\\]*", "Hello from dev 1", text))
+    image, _ = dc.images.build(path=str(work), tag="study/hello:dev", rm=True)
+    app.write_text(re.sub(r"Hello from [^'\\]*", "Hello from dev 2", text))
+    dc.images.build(path=str(work), tag="study/hello:dev", rm=True)
+    f.sh("docker images -f dangling=true")
+    f.sh("docker image prune -f")
+    dc.images.get("study/hello:dev")
+with f.step("check-dangling"):
+    f.image("study/hello:dev")
+    f.file_in_image("study/hello:dev", "/app/app.js")
+    f.image("study/hello:dev")
+    f.events()
+    f.image("study/hello:dev")
+    f.events()
+    f.image("study/hello:dev")
+    f.image(image.id)
+    f.image("study/hello:dev")
+with f.step("show-df"):
+    f.sh("docker system df")
 with f.step("panels"):
     f.engine_panel()
 with f.step("cleanup"):
