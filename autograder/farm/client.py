@@ -36,15 +36,18 @@ def grade(
     echo: Callable[[str], None] = print,
     interval: float = 0.5,
     patience: float = 600.0,
+    visibility: float | None = None,
 ) -> list[Outcome]:
     """Grade ``todo`` on the farm at ``url``; each outcome is merged by ``merger`` (see
     ``grade.Merger``) as it comes back; a Redis that stops answering is waited for up to
-    ``patience`` seconds. The outcomes, in the order they came back."""
+    ``patience`` seconds; ``visibility``: the farm's visibility timeout, if not the default
+    (the workers' own decides when a lost submission comes back). The outcomes, in the order
+    they came back."""
     from ..grade import progress
 
     if not todo:  # everything was graded already: no need of the farm
         return []
-    app = create_app(url, time_limit=time_limit)
+    app = create_app(url, time_limit=time_limit, visibility=visibility)
     try:
         ping(app)
         redis = store(app)
