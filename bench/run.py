@@ -1,4 +1,4 @@
-"""``make bench``: the seven figures, side by side in one run, into ``bench/RESULTS.md``.
+"""``make bench``: the eight figures, side by side in one run, into ``bench/RESULTS.md``.
 
     .venv/bin/python bench/run.py                 # everything → bench/RESULTS.md (~10–15 min)
     .venv/bin/python bench/run.py --quick         # tiny repeats, for development
@@ -9,8 +9,8 @@ so a development run never replaces the full results. The bench reports: a misse
 ✗ in the table, not a failure. It exits non-zero only when something it measures is broken
 (a notebook fails, grading gives a wrong score, an engine does not start).
 
-One module per figure (floor, grading, isolation, growth, memory, startup, hub), ``where`` for the
-"where the time goes" profile, ``common`` for statistics, the machine and engines.
+One module per figure (floor, grading, isolation, growth, memory, startup, hub, farm), ``where``
+for the "where the time goes" profile, ``common`` for statistics, the machine and engines.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ import traceback
 from pathlib import Path
 
 import common
+import farm
 import floor
 import grading
 import growth
@@ -40,7 +41,7 @@ import where
 from common import BENCH, ROOT, say
 
 #: run order (cheap and engine-idle first; the grading runs are shared by figures 2–5)
-RUN_ORDER = ("startup", "floor", "grading", "isolation", "growth", "memory", "hub")
+RUN_ORDER = ("startup", "floor", "grading", "isolation", "growth", "memory", "hub", "farm")
 FIGURES = {
     "floor": floor,
     "grading": grading,
@@ -49,8 +50,9 @@ FIGURES = {
     "memory": memory,
     "startup": startup,
     "hub": hub,
+    "farm": farm,
 }
-SHOW_ORDER = ("floor", "grading", "isolation", "growth", "memory", "startup", "hub")
+SHOW_ORDER = ("floor", "grading", "isolation", "growth", "memory", "startup", "hub", "farm")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,6 +14,9 @@ Inside a host's mount namespace (the machine sees none of these mounts)::
                                        bound read-only: they are only ever copied)
     /sys/fs/cgroup/C  ← /sys/fs/cgroup/C/dcourse-farm-TOKEN/NAME, C = memory, pids, cpu
 
+and its pid 1 enters that cgroup, then a cgroup namespace rooted there: /proc/self/cgroup
+must name the cgroups as the mounts show them (runc mounts a container's cgroup by that path).
+
 So a host's reaper (a worker reaps at start) sees its own leases only, and no other grading
 run on the machine sees them. Killing a host's pid-namespace init (SIGKILL) kills every one of
 its processes, as losing the machine would; what it leaves (files, cgroups) is what a grading
@@ -41,6 +44,7 @@ VENV_BIN = nbgrader_cli.BIN
 PROJECT = Path(__file__).resolve().parents[2]
 TOOLS = {"unshare": "util-linux", "tini": "tini"}
 
+REAP = "from autograder import grade; grade.reap(print)"
 SCRIPT = r"""
 set -eu
 F=$1 CG=$2; shift 2
@@ -62,7 +66,7 @@ mount --bind "$F/ns" /run/dcourse-ns
 mount --rbind "$F/data" /var/tmp/dcourse
 for c in memory pids cpu; do mount --bind "/sys/fs/cgroup/$c/$CG" "/sys/fs/cgroup/$c"; done
 export DOCKER_COURSE_FARM_DIR="$F/work"
-exec tini -- "$@"
+exec unshare --cgroup -- tini -- "$@"
 """
 
 
@@ -91,6 +95,7 @@ class Host:
         self.proc: subprocess.Popen | None = None  # unshare, in the machine's namespaces
         self.init: int | None = None  # the host's pid 1 (tini), as the machine sees it
         self.starts = 0
+        self.lost = False  # killed, and not started again (its leftovers are expected)
 
     @property
     def worker(self) -> str:
@@ -98,15 +103,34 @@ class Host:
         return f"{self.name}@farm"
 
     def start(self) -> None:
-        for controller in CONTROLLERS:
-            (CGROUP_ROOT / controller / self.cgroup).mkdir(parents=True, exist_ok=True)
-        self.folder.mkdir(parents=True, exist_ok=True)
         argv = [str(VENV_BIN / "docker-course"), "worker", "--broker", self.url]
         argv += ["-c", str(self.concurrency), "--hostname", self.worker]
         if self.visibility is not None:
             argv += ["--visibility-timeout", f"{self.visibility:g}"]
+        self._launch(argv, f"start {self.starts + 1}")
+        self.starts += 1
+        self.lost = False
+        self.init = wait_until(self._child, timeout=30, what=f"{self.name}'s pid 1")
+
+    def reap(self) -> None:
+        """What a worker does first when it starts, alone: remove the leftovers of this host's
+        earlier workers (it must be stopped)."""
+        self._launch([str(VENV_BIN / "python"), "-c", REAP], "reap")
+        assert self.proc is not None
+        try:
+            self.proc.wait(timeout=300)
+        finally:
+            self.kill()
+        if self.proc.returncode != 0:
+            why = f"reaping {self.name} failed ({self.proc.returncode})"
+            raise CourseError(f"{why}:\n{self.tail()}")
+
+    def _launch(self, argv: list[str], why: str) -> None:
+        for controller in CONTROLLERS:
+            (CGROUP_ROOT / controller / self.cgroup).mkdir(parents=True, exist_ok=True)
+        self.folder.mkdir(parents=True, exist_ok=True)
         with open(self.log, "ab") as log:
-            log.write(f"--- start {self.starts + 1} of {self.name}\n".encode())
+            log.write(f"--- {why} of {self.name}\n".encode())
             log.flush()
             self.proc = subprocess.Popen(
                 ["unshare", "--net", "--mount", "--pid", "--fork", "--mount-proc",
@@ -115,8 +139,6 @@ class Host:
                 cwd=PROJECT, env=nbgrader_cli.env(), stdin=subprocess.DEVNULL, stdout=log,
                 stderr=subprocess.STDOUT, start_new_session=True,
             )  # fmt: skip
-        self.starts += 1
-        self.init = wait_until(self._child, timeout=30, what=f"{self.name}'s pid 1")
 
     def _child(self) -> int | None:
         assert self.proc is not None
@@ -136,6 +158,7 @@ class Host:
         if self.init is not None and self.alive():
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.init, signal.SIGKILL)
+            self.lost = True
         self._wait(30)
 
     def stop(self, *, grace: float = 180) -> None:
@@ -145,7 +168,9 @@ class Host:
                 os.kill(self.init, signal.SIGTERM)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self._wait(grace)
+        lost = self.lost
         self.kill()
+        self.lost = lost  # a warm shutdown that ended in a kill is still a stop
 
     def _wait(self, timeout: float) -> None:
         if self.proc is not None:
@@ -319,7 +344,13 @@ class Farm:
             for host in self.hosts:
                 host.stop()
             for host in self.hosts:
-                self.leaks += [f"{host.name}: {item}" for item in host.leftovers()]
+                left = host.leftovers()
+                if not host.lost:  # a host stopped warm closes every lease it opened
+                    self.leaks += [f"{host.name}: {item}" for item in left]
+                if left:  # a lost host's (or a leak): reaped as its next worker would
+                    with contextlib.suppress(CourseError):
+                        host.reap()
+                    self.leaks += [f"{host.name} after reaping: {x}" for x in host.leftovers()]
                 self.leaks += [f"{host.name}: {item}" for item in host.remove()]
             for controller in CONTROLLERS:
                 with contextlib.suppress(OSError):
