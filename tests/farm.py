@@ -113,7 +113,7 @@ def scores(course: Path) -> dict[tuple[str, str], float]:
         }
 
 
-VISIBILITY = 20.0  # seconds before a lost host's submission is handed out again (tests only)
+VISIBILITY = 10.0  # seconds before a lost host's submission is handed out again (tests only)
 
 
 @pytest.fixture(scope="session")

@@ -26,3 +26,18 @@ def test_the_visibility_timeout_defaults_to_the_limit_and_can_be_set() -> None:
     # a lost submission is looked for often enough, and the look's lock expires before
     assert options["unacked_restore_interval"] <= 20 / 4, options
     assert options["unacked_mutex_expire"] < 20, options
+
+
+def test_the_worker_does_not_repeat_celerys_warning_about_that_setting() -> None:
+    import warnings
+
+    from celery.exceptions import CPendingDeprecationWarning
+    from celery.worker.consumer.consumer import CANCEL_TASKS_BY_DEFAULT
+
+    from autograder.farm import worker
+
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        worker.quiet_connection_loss_warning()
+        warnings.warn(CANCEL_TASKS_BY_DEFAULT, CPendingDeprecationWarning, stacklevel=1)
+    assert [str(w.message)[:60] for w in seen] == [], "Celery's warning is still shown"

@@ -16,7 +16,7 @@ from tests import nbgrader_course as ng
 from tests.farm import VISIBILITY, Teacher, demo_course, journal_lines
 
 pytestmark = [pytest.mark.farm, pytest.mark.engine, pytest.mark.slow]
-VICTIM = ("partial", "03-commit-save-load")  # about 11 s of grading: caught mid-way
+VICTIM = ("partial", "02-build-run")  # about 6 s of grading after its engine starts
 
 
 def test_a_lost_hosts_submission_is_graded_once_elsewhere(

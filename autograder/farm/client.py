@@ -54,7 +54,7 @@ def grade(
         kits = {}
         for name in sorted({job.assignment for job in todo}):
             kits[name] = kit.build(course, name, merger.lock)
-            kit.publish(redis, kits[name])
+            _patiently(lambda k=kits[name]: kit.publish(redis, k), patience, echo)
         collector = Collector(course, merger, Attempts(redis, app.farm_max_attempts))
         for job in todo:
             message = payload.submission_message(
@@ -62,10 +62,7 @@ def grade(
             )
             tid = payload.task_id(message)
             collector.expect(tid, job, message["fingerprint"])
-            # a run that died sent it already: SUCCESS is collected, STARTED is in a worker's
-            # hands (Redis hands it out again if that worker is lost)
-            if app.AsyncResult(tid).state not in (states.SUCCESS, states.STARTED):
-                tasks.send(app, message)
+            _patiently(lambda m=message, t=tid: _send_once(app, m, t), patience, echo)
         echo(f"grading {len(todo)} submissions on the farm at {redact(url)} ({_workers(app)})")
         with progress(len(todo)) as bar:
             _collect(app, collector, bar, interval=interval, patience=patience, echo=echo)
@@ -108,8 +105,38 @@ def _collect(app, collector: Collector, bar, *, interval: float, patience: float
             time.sleep(min(5.0, interval * 4))
 
 
+def _send_once(app, message: dict, tid: str) -> None:
+    """Queue ``message`` unless a run that died sent it already: SUCCESS is collected, STARTED
+    is in a worker's hands (Redis hands it out again if that worker is lost)."""
+    if app.AsyncResult(tid).state not in (states.SUCCESS, states.STARTED):
+        tasks.send(app, message)
+
+
+def _patiently(step: Callable[[], object], patience: float, echo) -> None:
+    """``step``, again while Redis does not answer (a restart), for up to ``patience`` s."""
+    deadline = None
+    while True:
+        try:
+            step()
+            return
+        except REDIS_DOWN as exc:
+            now = time.monotonic()
+            if deadline is None:
+                deadline = now + patience
+                echo(f"Redis does not answer ({type(exc).__name__}): waiting up to {patience:g} s")
+            elif now > deadline:
+                raise CourseError(
+                    f"Redis did not answer for {patience:g} s while submissions were sent",
+                    fix="Run the same grade --farm command again once Redis is back.",
+                ) from exc
+            time.sleep(0.5)
+
+
 def _workers(app) -> str:
-    replies = app.control.ping(timeout=1.0)
+    try:
+        replies = app.control.ping(timeout=1.0)
+    except REDIS_DOWN:
+        return "Redis does not answer just now"
     if not replies:
         return "no worker answers yet: start them with docker-course worker --broker URL"
     return f"{len(replies)} workers answer"

@@ -240,7 +240,7 @@ class Host:
         return found
 
     def remove(self) -> list[str]:
-        """Remove the host's cgroups and folder (it must be stopped); what could not go."""
+        """Remove the host's cgroups and state (it must be stopped); what could not go."""
         problems = []
         for controller in CONTROLLERS:
             base = CGROUP_ROOT / controller / self.cgroup
@@ -253,7 +253,8 @@ class Host:
                     base.rmdir()
                 except OSError as exc:
                     problems.append(f"cgroup {base}: {exc}")
-        shutil.rmtree(self.folder, ignore_errors=True)
+        for sub in ("run", "netns", "ns", "data", "work"):  # the log stays, to be read
+            shutil.rmtree(self.folder / sub, ignore_errors=True)
         return problems
 
 
