@@ -213,6 +213,8 @@ class Jail:
             )  # fmt: skip
             if not _refused_bind(done):
                 break
+            for ns in (self.nsfile, self.ipcfile):  # the IPC namespace was bound before
+                subprocess.run(["umount", "-l", str(ns)], capture_output=True, check=False)
         if done.returncode != 0:
             raise CourseError(f"could not build the grading jail: {done.stderr.strip()[-600:]}")
         self._start_init()

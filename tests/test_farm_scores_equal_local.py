@@ -1,6 +1,7 @@
 """Demo-class submissions graded through the farm's three grading hosts (each a `docker-course
 worker` in network, mount and pid namespaces of its own, Redis over a unix socket, rootless
-engines) get the scores local grading gave the same submissions, and every host graded some.
+engines) get the scores local grading gave the same submissions; every host graded some, and
+none has a network but loopback.
 
 Not the whole class (50 submissions, minutes): `partial` (each section loses some points but
 not all, so passing and failing checks are compared), without 04 and 06, the two longest (about
@@ -36,5 +37,7 @@ def test_farm_scores_equal_local_scores(
         if ng.submission_score(graded_demo_class, *key) != ng.submission_score(course, *key)
     }
     assert not differ, f"(student, assignment): (local, farm) {differ}"
+    links = {h.name: h.interfaces() for h in farm_hosts.hosts}
+    assert all(x == ["lo"] for x in links.values()), f"a host could reach the network: {links}"
     left = {h.name: h.leftovers(running=True) for h in farm_hosts.hosts}
     assert not any(left.values()), f"leases outlived their submissions: {left}"

@@ -184,6 +184,16 @@ class Host:
                     raise
         self.init = None
 
+    def interfaces(self) -> list[str]:
+        """The network interfaces of the host's network namespace (only ``lo``: no route to
+        any address but loopback)."""
+        assert self.init is not None, f"{self.name} does not run"
+        done = subprocess.run(
+            ["nsenter", f"--net=/proc/{self.init}/ns/net", "ip", "-o", "link", "show"],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        return [line.split(":")[1].strip().split("@")[0] for line in done.stdout.splitlines()]
+
     def tail(self, limit: int = 3000) -> str:
         with contextlib.suppress(OSError):
             return self.log.read_text(errors="replace")[-limit:]
