@@ -34,10 +34,8 @@ def test_the_worker_does_not_repeat_celerys_warning_about_that_setting() -> None
     from celery.exceptions import CPendingDeprecationWarning
     from celery.worker.consumer.consumer import CANCEL_TASKS_BY_DEFAULT
 
-    from autograder.farm import worker
-
     with warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
-        worker.quiet_connection_loss_warning()
+        farm_app.quiet_connection_loss_warning()
         warnings.warn(CANCEL_TASKS_BY_DEFAULT, CPendingDeprecationWarning, stacklevel=1)
     assert [str(w.message)[:60] for w in seen] == [], "Celery's warning is still shown"

@@ -114,6 +114,8 @@ def create_app(
         worker_hijack_root_logger=False,
         worker_send_task_events=False,
     )
+    if grader is not None:  # a worker's app
+        quiet_connection_loss_warning()
     app.farm_grader = grader
     app.farm_max_attempts = max_attempts
     app.farm_work_dir = work_dir
@@ -121,6 +123,21 @@ def create_app(
     app.farm_visibility = visibility
     tasks.register(app)
     return app
+
+
+def quiet_connection_loss_warning() -> None:
+    """Celery 5.x warns on every lost connection that Celery 6 will cancel the tasks in hand
+    (``worker_cancel_long_running_tasks_on_connection_loss``), even when the app sets it. The
+    farm sets it (to False: grading goes on, see :func:`create_app`): the warning says nothing."""
+    import re
+    import warnings
+
+    from celery.exceptions import CPendingDeprecationWarning
+    from celery.worker.consumer.consumer import CANCEL_TASKS_BY_DEFAULT
+
+    warnings.filterwarnings(
+        "ignore", message=re.escape(CANCEL_TASKS_BY_DEFAULT), category=CPendingDeprecationWarning
+    )
 
 
 def store(app: Celery):

@@ -50,7 +50,6 @@ def main(
     def close(**_) -> None:
         grader.close()
 
-    quiet_connection_loss_warning()
     signals.worker_process_init.connect(_may_have_children, weak=False)
     signals.worker_process_shutdown.connect(close, weak=False)  # each slot (prefork)
     signals.worker_shutdown.connect(close, weak=False)  # the main process (solo, threads)
@@ -65,21 +64,6 @@ def main(
         argv.append(f"--hostname={hostname}")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     app.worker_main(argv)
-
-
-def quiet_connection_loss_warning() -> None:
-    """Celery 5.x warns on every lost connection that Celery 6 will cancel the tasks in hand
-    (``worker_cancel_long_running_tasks_on_connection_loss``), even when the app sets it. The
-    farm sets it (to False: grading goes on, see :mod:`.app`), so the warning says nothing."""
-    import re
-    import warnings
-
-    from celery.exceptions import CPendingDeprecationWarning
-    from celery.worker.consumer.consumer import CANCEL_TASKS_BY_DEFAULT
-
-    warnings.filterwarnings(
-        "ignore", message=re.escape(CANCEL_TASKS_BY_DEFAULT), category=CPendingDeprecationWarning
-    )
 
 
 def _may_have_children(**_) -> None:
