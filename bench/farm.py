@@ -179,18 +179,25 @@ def markdown(res: dict) -> tuple[list[str], str]:
             ],
         ),
         "",
-        f"**Model for N hosts.** This machine has {common.machine().get('cores', '2')} cores: "
-        f"the hosts above share them, so more than one host here measures the queue, not "
-        f"more grading. A grading host like this machine grades about {best:.1f} submissions "
-        f"a minute (the best row). N such hosts grade N × {best:.1f} a minute while the teacher "
-        f"keeps up; the teacher merges one at a time ({merge:.2f} s each), which caps the farm "
-        f"at about {ceiling:.0f} a minute, i.e. about {ceiling / best:.0f} hosts. The class of "
-        f"{CLASS} submissions: "
+        f"**Model for N hosts.** This machine has {common.machine().get('cores', '2')} cores, "
+        "which the hosts above share: past one host, the rows measure the queue, not more "
+        "grading. A class of S submissions on N grading hosts takes about S ÷ (N × r) "
+        "minutes, r being what one host grades per minute, as long as the teacher keeps up: "
+        f"it merges one result at a time ({merge:.2f} s each here), so the farm tops out near "
+        f"{ceiling:.0f} merges a minute. With r = {best:.1f} (this machine, these cheap "
+        f"submissions: the farm's cap is then about {ceiling / best:.0f} hosts), {CLASS} "
+        "submissions take "
         + ", ".join(
             f"{n} host{'s' if n > 1 else ''} ≈ {CLASS / min(n * best, ceiling):.0f} min"
             for n in (1, 2, 5, 10)
         )
-        + " (plus each host's start, about 10 s, and the slowest submission).",
+        + f". At the issue's 3.3 s of a 2-core machine per submission (a class's mix), r ≈ "
+        f"{60 / 3.3:.0f}: "
+        + ", ".join(
+            f"{n} host{'s' if n > 1 else ''} ≈ {CLASS / min(n * 60 / 3.3, ceiling):.0f} min"
+            for n in (1, 2, 5, 10)
+        )
+        + ". Add each host's start (about 10 s) and the slowest submission.",
     ]
     return headline, "\n".join(lines)
 

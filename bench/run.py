@@ -288,6 +288,20 @@ def where_the_time_goes(results) -> list[str]:
                 + ".",
                 "",
             ]
+    if "farm" in results:
+        parts = {k: common.summary(v).median for k, v in farm.pieces(results["farm"]).items()}
+        overhead = parts["dispatch"] + parts["transit"] + parts["merge"]
+        if overhead / parts["grading"] > farm.TARGET:
+            missed += 1
+            out += [
+                f"**8. Farm ({overhead / parts['grading']:.1%} > {farm.TARGET:.0%}).** Per "
+                f"submission: enqueue → start {parts['dispatch']:.2f} s, result → received "
+                f"{parts['transit']:.2f} s, received → merged {parts['merge']:.2f} s (nbgrader's "
+                f"SaveAutoGrades and the journal, on the teacher's side), against "
+                f"{parts['grading']:.1f} s of grading (the bench's submissions are the cheapest "
+                "of the class).",
+                "",
+            ]
     if "where" in results and missed:
         out += [
             "**One submission, phase by phase** (`docker-course grade -j 1` of the blank "
