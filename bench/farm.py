@@ -1,4 +1,5 @@
-"""Figure 8, the grading farm (docs/farm.md): grading hosts on this one machine
+"""Figure 9, the grading farm (docs/farm.md; 9 because main's figure 8 compares the rootless
+engines): grading hosts on this one machine
 (:mod:`autograder.farm.hosts`: each ``docker-course worker -c 1`` in network, mount and pid
 namespaces of its own, Redis on a unix socket with an append-only file), and the teacher's side
 (``grade --farm``'s code, ``farm.client.grade``) in this process.
@@ -96,7 +97,7 @@ def run(settings: common.Settings, shared: dict) -> dict:
     from autograder.farm.hosts import Farm
 
     sizes = (1, 3) if settings.quick else (1, 2, 3)
-    say(f"figure 8: the farm, {len(SUBMISSIONS)} submissions on {', '.join(map(str, sizes))} hosts")
+    say(f"figure 9: the farm, {len(SUBMISSIONS)} submissions on {', '.join(map(str, sizes))} hosts")
     template = course_template(settings.tmp / "farm-course")
     runs = {}
     for n in sizes:
@@ -133,7 +134,7 @@ def markdown(res: dict) -> tuple[list[str], str]:
     rate = {n: res["n"] / r["wall"] * 60 for n, r in sorted(runs.items())}
     best = max(rate.values())
     headline = [
-        "8. Farm: queue overhead ÷ grading; throughput 1/2/3 hosts",
+        "9. Farm: queue overhead ÷ grading; throughput 1/2/3 hosts",
         f"{share:.1%}; " + " / ".join(f"{r:.1f}" for r in rate.values()) + " per min",
         f"≤ {TARGET:.0%}",
         common.verdict(share, TARGET),
@@ -141,7 +142,7 @@ def markdown(res: dict) -> tuple[list[str], str]:
     merge = p["merge"].median
     ceiling = 60 / merge if merge > 0 else float("inf")
     lines = [
-        "## 8. The grading farm",
+        "## 9. The grading farm",
         "",
         f"{res['n']} demo-class submissions (`07-review` × 4, `02-build-run` × 2) graded through "
         "Redis (unix socket, append-only) by grading hosts on this machine: each a "

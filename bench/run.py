@@ -294,7 +294,7 @@ def where_the_time_goes(results) -> list[str]:
         if overhead / parts["grading"] > farm.TARGET:
             missed += 1
             out += [
-                f"**8. Farm ({overhead / parts['grading']:.1%} > {farm.TARGET:.0%}).** Per "
+                f"**9. Farm ({overhead / parts['grading']:.1%} > {farm.TARGET:.0%}).** Per "
                 f"submission: enqueue → start {parts['dispatch']:.2f} s, result → received "
                 f"{parts['transit']:.2f} s, received → merged {parts['merge']:.2f} s (nbgrader's "
                 f"SaveAutoGrades and the journal, on the teacher's side), against "
