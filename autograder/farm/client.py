@@ -12,6 +12,7 @@ from pathlib import Path
 
 import redis.exceptions
 from celery import states
+from celery.exceptions import TimeoutError as CeleryTimeout
 from celery.result import ResultSet
 from kombu.exceptions import OperationalError
 
@@ -73,23 +74,26 @@ def grade(
 
 def _collect(app, collector: Collector, bar, *, interval: float, patience: float, echo) -> None:
     """Merge results as they come until every expected one is in; wait for Redis through a
-    restart (it keeps queue and results on disk: appendonly yes)."""
+    restart (it keeps queue and results on disk: appendonly yes). Results are announced on a
+    pub/sub channel, and one announced while that channel reconnected (a Redis restart) is
+    never heard: so every ``wait`` seconds, and after each reconnection, the results already
+    stored are read directly."""
     down_since: float | None = None
+    wait = max(5.0, 20 * interval)
     while pending := [tid for tid in collector.expected if tid not in collector.handled]:
         try:
-            for tid, meta in ResultSet([app.AsyncResult(t) for t in pending]).iter_native(
-                interval=interval
-            ):
+            for tid, meta in app.backend.get_many(pending, interval=0, max_iterations=1):
                 down_since = None
-                outcome = collector.accept(tid, meta)
-                if outcome is None:
-                    continue
-                with contextlib.suppress(*REDIS_DOWN):  # it expires anyway
-                    app.AsyncResult(tid).forget()  # merged and journaled: Redis may drop it
-                bar.set_postfix_str(
-                    f"{outcome.job.student}/{outcome.job.assignment} {outcome.status}"
-                )
-                bar.update()
+                _take(app, collector, bar, tid, meta)
+            pending = [tid for tid in pending if tid not in collector.handled]
+            if not pending:
+                break
+            results = ResultSet([app.AsyncResult(t) for t in pending])
+            for tid, meta in results.iter_native(interval=interval, timeout=wait):
+                down_since = None
+                _take(app, collector, bar, tid, meta)
+        except (TimeoutError, CeleryTimeout):  # nothing heard for a while: read them again
+            continue
         except REDIS_DOWN as exc:
             now = time.monotonic()
             if down_since is None:
@@ -103,6 +107,19 @@ def _collect(app, collector: Collector, bar, *, interval: float, patience: float
                     "submissions are kept, results the workers sent are collected.",
                 ) from exc
             time.sleep(min(5.0, interval * 4))
+
+
+def _take(app, collector: Collector, bar, tid: str, meta: dict) -> None:
+    outcome = collector.accept(tid, meta)
+    if outcome is None:
+        return
+    # merged and journaled: Redis may drop it (it expires anyway). Not forget(): the backend
+    # retries that for minutes while Redis is down, and the run would wait on it.
+    with contextlib.suppress(*REDIS_DOWN):
+        store(app).delete(app.backend.get_key_for_task(tid))
+        app.backend.result_consumer.cancel_for(tid)
+    bar.set_postfix_str(f"{outcome.job.student}/{outcome.job.assignment} {outcome.status}")
+    bar.update()
 
 
 def _send_once(app, message: dict, tid: str) -> None:
