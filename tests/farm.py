@@ -95,6 +95,7 @@ def worker_thread(url: str, grader=fake_grade, **options) -> Iterator[object]:
             worker_app, pool="solo", perform_ping_check=False, loglevel="WARNING",
             shutdown_timeout=20,
         ) as worker:  # fmt: skip
+            farm_app.quiet_connection_loss_warning()  # after the worker's logging set-up
             yield worker
     finally:
         worker_app.close()

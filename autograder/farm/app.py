@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from urllib.parse import urlsplit, urlunsplit
 
-from celery import Celery
+from celery import Celery, signals
 
 from ..errors import CourseError
 
@@ -116,6 +116,8 @@ def create_app(
     )
     if grader is not None:  # a worker's app
         quiet_connection_loss_warning()
+        # again once the worker has set its logging up: that puts Celery's "always" first
+        signals.worker_ready.connect(_quiet_again, weak=False, dispatch_uid=_quiet_again.__name__)
     app.farm_grader = grader
     app.farm_max_attempts = max_attempts
     app.farm_work_dir = work_dir
@@ -138,6 +140,10 @@ def quiet_connection_loss_warning() -> None:
     warnings.filterwarnings(
         "ignore", message=re.escape(CANCEL_TASKS_BY_DEFAULT), category=CPendingDeprecationWarning
     )
+
+
+def _quiet_again(**_) -> None:
+    quiet_connection_loss_warning()
 
 
 def store(app: Celery):
