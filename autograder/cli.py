@@ -458,7 +458,13 @@ def grade(
 )
 @click.option("--time-limit", type=float, help="The longest --time-limit the teacher gives.")
 @click.option("--hostname", help="This worker's name in the report (default celery@host).")
-def worker(broker, concurrency, backend, time_limit, hostname) -> None:
+@click.option(
+    "--visibility-timeout",
+    type=float,
+    help="Seconds before a lost worker's submission is graded elsewhere "
+    "(default 3 × time limit + 240 s).",
+)
+def worker(broker, concurrency, backend, time_limit, hostname, visibility_timeout) -> None:
     """Grade submissions for `grade --farm` until stopped, each on its own engine."""
     from .farm import worker as wrk
 
@@ -469,6 +475,7 @@ def worker(broker, concurrency, backend, time_limit, hostname) -> None:
         backend=backend or defaults["backend"],
         time_limit=time_limit or defaults["time_limit"],
         hostname=hostname,
+        visibility=visibility_timeout or defaults["visibility"],
         echo=click.echo,
     )
 

@@ -36,6 +36,7 @@ DISKS = DATA_BASE / ".disks"  # engines' disk images (root's only)
 CLONE_NEWNET = 0x40000000
 RECORD = "engine.pid"  # "pid starttime" of what start() started, written by root
 DISK_RECORD = "disk"  # the path of its disk image
+OWNER_START = "owner.start"  # when the owner (owner.pid) started, in clock ticks after boot
 T = TypeVar("T")
 
 
@@ -102,6 +103,9 @@ class PrivateEngine:
         self.run_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # root's only
         os.chmod(self.run_dir, 0o700)
         (self.run_dir / "owner.pid").write_text(str(os.getpid()))  # for the reaper
+        # and when it started: a pid alone may be reused (a farm worker restarted in a new pid
+        # namespace counts from 1 again), and then a dead owner's engine would look owned
+        (self.run_dir / OWNER_START).write_text(str(procs.start_time(os.getpid())))
         self.spec.state_dir.mkdir(parents=True, exist_ok=True)
         _run(["ip", "netns", "add", self.name])
         _run(["ip", "netns", "exec", self.name, "ip", "link", "set", "lo", "up"])
@@ -272,7 +276,7 @@ def reap_leftovers(*, min_age: float = 120.0) -> list[str]:
         pe = PrivateEngine.__new__(PrivateEngine)
         PrivateEngine.__init__(pe, name)
         owner = _owner(pe.run_dir)
-        if owner is not None and engine._alive(owner):
+        if owner is not None and _owner_alive(pe.run_dir, owner):
             continue  # its owner (another grading run or test session) is still working
         if owner is None and _age(name) < min_age:
             continue  # no owner recorded yet: maybe still starting
@@ -304,6 +308,21 @@ def _owner(state_dir: Path) -> int | None:
         return int((state_dir / "owner.pid").read_text().strip())
     except (OSError, ValueError):
         return None
+
+
+def _owner_alive(state_dir: Path, pid: int) -> bool:
+    """The owner still runs: its pid is alive and, when its start was recorded, that process
+    started then (else the pid now names another process)."""
+    if not engine._alive(pid):
+        return False
+    try:
+        started = int((state_dir / OWNER_START).read_text().strip())
+    except (OSError, ValueError):
+        return True  # recorded by an older version: the pid alone
+    try:
+        return procs.start_time(pid) == started
+    except (OSError, ValueError, IndexError):
+        return False
 
 
 def _age(name: str) -> float:

@@ -1,4 +1,4 @@
-"""``make bench``: the eight figures, side by side in one run, into ``bench/RESULTS.md``.
+"""``make bench``: the nine figures, side by side in one run, into ``bench/RESULTS.md``.
 
     .venv/bin/python bench/run.py                 # everything → bench/RESULTS.md (~10–15 min)
     .venv/bin/python bench/run.py --quick         # tiny repeats, for development
@@ -9,9 +9,9 @@ so a development run never replaces the full results. The bench reports: a misse
 ✗ in the table, not a failure. It exits non-zero only when something it measures is broken
 (a notebook fails, grading gives a wrong score, an engine does not start).
 
-One module per figure (floor, grading, isolation, growth, memory, startup, hub, engines),
-``where`` for the "where the time goes" profile, ``common`` for statistics, the machine and
-engines.
+One module per figure (floor, grading, isolation, growth, memory, startup, hub, engines,
+farm), ``where`` for the "where the time goes" profile, ``common`` for statistics, the machine
+and engines.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from pathlib import Path
 
 import common
 import engines
+import farm
 import floor
 import grading
 import growth
@@ -42,7 +43,17 @@ import where
 from common import BENCH, ROOT, say
 
 #: run order (cheap and engine-idle first; the grading runs are shared by figures 2–5)
-RUN_ORDER = ("startup", "floor", "grading", "isolation", "growth", "memory", "hub", "engines")
+RUN_ORDER = (
+    "startup",
+    "floor",
+    "grading",
+    "isolation",
+    "growth",
+    "memory",
+    "hub",
+    "engines",
+    "farm",
+)
 FIGURES = {
     "floor": floor,
     "grading": grading,
@@ -52,8 +63,19 @@ FIGURES = {
     "startup": startup,
     "hub": hub,
     "engines": engines,
+    "farm": farm,
 }
-SHOW_ORDER = ("floor", "grading", "isolation", "growth", "memory", "startup", "hub", "engines")
+SHOW_ORDER = (
+    "floor",
+    "grading",
+    "isolation",
+    "growth",
+    "memory",
+    "startup",
+    "hub",
+    "engines",
+    "farm",
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -292,6 +314,20 @@ def where_the_time_goes(results) -> list[str]:
                     for c, s in sorted(res["grader_max_parts"].items(), key=lambda kv: -kv[1])
                 )
                 + ".",
+                "",
+            ]
+    if "farm" in results:
+        parts = {k: common.summary(v).median for k, v in farm.pieces(results["farm"]).items()}
+        overhead = parts["dispatch"] + parts["transit"] + parts["merge"]
+        if overhead / parts["grading"] > farm.TARGET:
+            missed += 1
+            out += [
+                f"**9. Farm ({overhead / parts['grading']:.1%} > {farm.TARGET:.0%}).** Per "
+                f"submission: enqueue → start {parts['dispatch']:.2f} s, result → received "
+                f"{parts['transit']:.2f} s, received → merged {parts['merge']:.2f} s (nbgrader's "
+                f"SaveAutoGrades and the journal, on the teacher's side), against "
+                f"{parts['grading']:.1f} s of grading (the bench's submissions are the cheapest "
+                "of the class).",
                 "",
             ]
     if "where" in results and missed:

@@ -1,5 +1,6 @@
 """Fixtures of the grading farm's tests: a redis-server of the test's own (unix socket,
-append-only), a small course, a fake per-submission grading and a Celery worker thread."""
+append-only), a small course, a fake per-submission grading and a Celery worker thread; three
+namespaced grading hosts with real grading, shared by the session, and a teacher thread."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import pytest
 
 from autograder import demo
 from autograder.farm import app as farm_app
+from autograder.farm.hosts import Farm
 from autograder.farm.redis_server import RedisServer
 from autograder.grade import Merger
 from autograder.grading import submission
@@ -93,6 +95,7 @@ def worker_thread(url: str, grader=fake_grade, **options) -> Iterator[object]:
             worker_app, pool="solo", perform_ping_check=False, loglevel="WARNING",
             shutdown_timeout=20,
         ) as worker:  # fmt: skip
+            farm_app.quiet_connection_loss_warning()  # after the worker's logging set-up
             yield worker
     finally:
         worker_app.close()
@@ -109,3 +112,68 @@ def scores(course: Path) -> dict[tuple[str, str], float]:
             for assignment in gb.assignments
             for sub in assignment.submissions
         }
+
+
+VISIBILITY = 10.0  # seconds before a lost host's submission is handed out again (tests only)
+
+
+@pytest.fixture(scope="session")
+def farm_hosts(tmp_path_factory: pytest.TempPathFactory, graded_demo_class: Path) -> Iterator[Farm]:
+    """Redis (unix socket, append-only, every write synced) and three grading hosts, each a
+    ``docker-course worker -c 1`` in network, mount and pid namespaces of its own (see
+    :mod:`autograder.farm.hosts`), shared by the tests that grade for real. After the demo
+    class's local grading: the hosts start with its engine templates. Whatever a host left
+    behind (engine, namespace, jail, cgroup, process) fails the teardown."""
+    farm = Farm(tmp_path_factory.mktemp("farm-hosts"), hosts=3, visibility=VISIBILITY)
+    with farm:
+        yield farm
+    assert not farm.leaks, f"the grading hosts left behind: {farm.leaks}"
+
+
+def demo_course(where: Path, keep: set[tuple[str, str]]) -> Path:
+    """The demo class with only the submissions ``keep`` ((student, assignment) pairs)."""
+    course = demo.build(where, ng.ROOT, only=sorted({a for _, a in keep}))
+    for folder in sorted((course / "submitted").glob("*/*")):
+        if (folder.parent.name, folder.name) not in keep:
+            shutil.rmtree(folder)
+    found = {(p.parent.name, p.name) for p in (course / "submitted").glob("*/*")}
+    assert found == keep, f"the demo class has no {sorted(keep - found)}"
+    return course
+
+
+class Teacher(threading.Thread):
+    """``grade --farm`` of ``jobs`` in this process (a thread): ``outcomes`` or ``error``."""
+
+    def __init__(self, course: Path, jobs: list[Job], url: str, **options) -> None:
+        super().__init__(name="teacher", daemon=True)
+        self.course, self.jobs, self.url, self.options = course, jobs, url, options
+        self.said: list[str] = []
+        self.outcomes: list[Outcome] | None = None
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        from autograder.farm import client
+
+        try:
+            self.outcomes = client.grade(
+                self.course, self.jobs, self.url, time_limit=900, limits=Limits(),
+                merger=merger(self.course), echo=self.said.append, interval=0.2, **self.options,
+            )  # fmt: skip
+        except BaseException as exc:  # noqa: BLE001 - the test reports it
+            self.error = exc
+
+    def result(self, timeout: float) -> list[Outcome]:
+        self.join(timeout)
+        assert not self.is_alive(), f"grade --farm did not end in {timeout:g} s: {self.said}"
+        assert self.error is None, f"grade --farm failed: {self.error!r} {self.said}"
+        assert self.outcomes is not None
+        return self.outcomes
+
+
+def journal_lines(course: Path) -> list[tuple[str, str]]:
+    """(student, assignment) of every journal line: a submission merged twice shows twice."""
+    import json
+
+    path = course / ".grading" / "journal.jsonl"
+    lines = path.read_text().splitlines() if path.is_file() else []
+    return [(j["student"], j["assignment"]) for j in map(json.loads, lines)]

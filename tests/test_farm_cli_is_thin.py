@@ -39,6 +39,18 @@ def test_worker_defaults_come_from_the_package(monkeypatch: pytest.MonkeyPatch) 
     assert (got["broker"], got["concurrency"], got["backend"], got["time_limit"]) == (
         "redis://h/0", 3, "rootless", 900.0
     ), got  # fmt: skip
+    assert got["visibility"] is None, got  # the package's default: 3 × limit + 240 s
+
+
+def test_worker_passes_the_visibility_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    got: dict = {}
+    fake = lambda broker, **kw: got.update(kw)  # noqa: E731
+    fake.__kwdefaults__ = worker.main.__kwdefaults__
+    monkeypatch.setattr(worker, "main", fake)
+    argv = ["worker", "--broker", "redis://h/0", "--visibility-timeout", "30"]
+    done = CliRunner().invoke(cli.cli, argv)
+    assert done.exit_code == 0, done.output
+    assert got["visibility"] == 30.0, got
 
 
 def test_a_wrong_url_exits_2_with_the_fix() -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import redis.exceptions
 from celery import states
+from celery.exceptions import TimeoutError as CeleryTimeout
 from celery.result import ResultSet
 from kombu.exceptions import OperationalError
 
@@ -36,22 +37,25 @@ def grade(
     echo: Callable[[str], None] = print,
     interval: float = 0.5,
     patience: float = 600.0,
+    visibility: float | None = None,
 ) -> list[Outcome]:
     """Grade ``todo`` on the farm at ``url``; each outcome is merged by ``merger`` (see
     ``grade.Merger``) as it comes back; a Redis that stops answering is waited for up to
-    ``patience`` seconds. The outcomes, in the order they came back."""
+    ``patience`` seconds; ``visibility``: the farm's visibility timeout, if not the default
+    (the workers' own decides when a lost submission comes back). The outcomes, in the order
+    they came back."""
     from ..grade import progress
 
     if not todo:  # everything was graded already: no need of the farm
         return []
-    app = create_app(url, time_limit=time_limit)
+    app = create_app(url, time_limit=time_limit, visibility=visibility)
     try:
         ping(app)
         redis = store(app)
         kits = {}
         for name in sorted({job.assignment for job in todo}):
             kits[name] = kit.build(course, name, merger.lock)
-            kit.publish(redis, kits[name])
+            _patiently(lambda k=kits[name]: kit.publish(redis, k), patience, echo)
         collector = Collector(course, merger, Attempts(redis, app.farm_max_attempts))
         for job in todo:
             message = payload.submission_message(
@@ -59,10 +63,7 @@ def grade(
             )
             tid = payload.task_id(message)
             collector.expect(tid, job, message["fingerprint"])
-            # a run that died sent it already: SUCCESS is collected, STARTED is in a worker's
-            # hands (Redis hands it out again if that worker is lost)
-            if app.AsyncResult(tid).state not in (states.SUCCESS, states.STARTED):
-                tasks.send(app, message)
+            _patiently(lambda m=message, t=tid: _send_once(app, m, t), patience, echo)
         echo(f"grading {len(todo)} submissions on the farm at {redact(url)} ({_workers(app)})")
         with progress(len(todo)) as bar:
             _collect(app, collector, bar, interval=interval, patience=patience, echo=echo)
@@ -73,23 +74,26 @@ def grade(
 
 def _collect(app, collector: Collector, bar, *, interval: float, patience: float, echo) -> None:
     """Merge results as they come until every expected one is in; wait for Redis through a
-    restart (it keeps queue and results on disk: appendonly yes)."""
+    restart (it keeps queue and results on disk: appendonly yes). Results are announced on a
+    pub/sub channel, and one announced while that channel reconnected (a Redis restart) is
+    never heard: so every ``wait`` seconds, and after each reconnection, the results already
+    stored are read directly."""
     down_since: float | None = None
+    wait = max(5.0, 20 * interval)
     while pending := [tid for tid in collector.expected if tid not in collector.handled]:
         try:
-            for tid, meta in ResultSet([app.AsyncResult(t) for t in pending]).iter_native(
-                interval=interval
-            ):
+            for tid, meta in app.backend.get_many(pending, interval=0, max_iterations=1):
                 down_since = None
-                outcome = collector.accept(tid, meta)
-                if outcome is None:
-                    continue
-                with contextlib.suppress(*REDIS_DOWN):  # it expires anyway
-                    app.AsyncResult(tid).forget()  # merged and journaled: Redis may drop it
-                bar.set_postfix_str(
-                    f"{outcome.job.student}/{outcome.job.assignment} {outcome.status}"
-                )
-                bar.update()
+                _take(app, collector, bar, tid, meta)
+            pending = [tid for tid in pending if tid not in collector.handled]
+            if not pending:
+                break
+            results = ResultSet([app.AsyncResult(t) for t in pending])
+            for tid, meta in results.iter_native(interval=interval, timeout=wait):
+                down_since = None
+                _take(app, collector, bar, tid, meta)
+        except (TimeoutError, CeleryTimeout):  # nothing heard for a while: read them again
+            continue
         except REDIS_DOWN as exc:
             now = time.monotonic()
             if down_since is None:
@@ -105,8 +109,51 @@ def _collect(app, collector: Collector, bar, *, interval: float, patience: float
             time.sleep(min(5.0, interval * 4))
 
 
+def _take(app, collector: Collector, bar, tid: str, meta: dict) -> None:
+    outcome = collector.accept(tid, meta)
+    if outcome is None:
+        return
+    # merged and journaled: Redis may drop it (it expires anyway). Not forget(): the backend
+    # retries that for minutes while Redis is down, and the run would wait on it.
+    with contextlib.suppress(*REDIS_DOWN):
+        store(app).delete(app.backend.get_key_for_task(tid))
+        app.backend.result_consumer.cancel_for(tid)
+    bar.set_postfix_str(f"{outcome.job.student}/{outcome.job.assignment} {outcome.status}")
+    bar.update()
+
+
+def _send_once(app, message: dict, tid: str) -> None:
+    """Queue ``message`` unless a run that died sent it already: SUCCESS is collected, STARTED
+    is in a worker's hands (Redis hands it out again if that worker is lost)."""
+    if app.AsyncResult(tid).state not in (states.SUCCESS, states.STARTED):
+        tasks.send(app, message)
+
+
+def _patiently(step: Callable[[], object], patience: float, echo) -> None:
+    """``step``, again while Redis does not answer (a restart), for up to ``patience`` s."""
+    deadline = None
+    while True:
+        try:
+            step()
+            return
+        except REDIS_DOWN as exc:
+            now = time.monotonic()
+            if deadline is None:
+                deadline = now + patience
+                echo(f"Redis does not answer ({type(exc).__name__}): waiting up to {patience:g} s")
+            elif now > deadline:
+                raise CourseError(
+                    f"Redis did not answer for {patience:g} s while submissions were sent",
+                    fix="Run the same grade --farm command again once Redis is back.",
+                ) from exc
+            time.sleep(0.5)
+
+
 def _workers(app) -> str:
-    replies = app.control.ping(timeout=1.0)
+    try:
+        replies = app.control.ping(timeout=1.0)
+    except REDIS_DOWN:
+        return "Redis does not answer just now"
     if not replies:
         return "no worker answers yet: start them with docker-course worker --broker URL"
     return f"{len(replies)} workers answer"

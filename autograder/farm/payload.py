@@ -10,6 +10,7 @@ import base64
 import dataclasses
 import hashlib
 import json
+import time
 from pathlib import Path, PurePosixPath
 
 from ..grading import submission
@@ -127,6 +128,7 @@ def result_message(
         "worker": worker,
         "attempt": attempt,
         "started": started,
+        "finished": time.time(),  # with "started": the queue's overhead (bench/farm.py)
     }
 
 

@@ -35,8 +35,12 @@ def ensure_installed(why: str = "the grading farm (pytest -m farm)") -> str:
 class RedisServer:
     """A redis-server of our own in ``folder``: ``url`` is its ``redis+socket://`` URL."""
 
-    def __init__(self, folder: Path, *, appendonly: bool = True, password: str | None = None):
+    def __init__(
+        self, folder: Path, *, appendonly: bool = True, password: str | None = None,
+        fsync: str = "everysec",
+    ) -> None:  # fmt: skip
         self.folder = folder
+        self.fsync = fsync  # appendfsync: everysec (a SIGKILL may lose 1 s) or always
         self.socket = folder / "redis.sock"
         self.password = password
         self.appendonly = appendonly
@@ -63,7 +67,7 @@ class RedisServer:
         self.folder.mkdir(parents=True, exist_ok=True)
         argv = [binary, "--port", "0", "--unixsocket", str(self.socket), "--unixsocketperm", "700"]
         argv += ["--dir", str(self.folder), "--appendonly", "yes" if self.appendonly else "no"]
-        argv += ["--appendfsync", "everysec", "--save", "", "--daemonize", "no"]
+        argv += ["--appendfsync", self.fsync, "--save", "", "--daemonize", "no"]
         argv += ["--logfile", str(self.folder / "redis.log")]
         if self.password:
             argv += ["--requirepass", self.password]

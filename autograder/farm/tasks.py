@@ -24,7 +24,7 @@ from ..grading import backends, submission
 from ..grading.limits import Limits
 from ..grading.worker import Job, Outcome, grade_one
 from . import kit, payload
-from .app import TASK, store, task_limit
+from .app import TASK, renew, store, task_limit
 from .attempts import Attempts
 
 log = logging.getLogger(__name__)
@@ -53,12 +53,21 @@ def register(app) -> None:
             worker=f"{self.request.hostname or socket.gethostname()} pid {os.getpid()}",
             max_attempts=farm.farm_max_attempts,
             work_dir=Path(farm.farm_work_dir) if farm.farm_work_dir else WORK_DIR,
+            delivery_tag=(self.request.delivery_info or {}).get("delivery_tag"),
+            renew_every=farm.farm_visibility / 4,
         )
 
 
 class FarmRequest(Request):
     """A task request whose slot dying is written beside its try (the attempt log), so the
-    report of a submission that kept killing its worker says how it died."""
+    report of a submission that kept killing its worker says how it died. It also hands the
+    message's delivery tag to the slot, which renews it while it grades (:func:`run`)."""
+
+    def __init__(self, message, *args, **kwargs) -> None:
+        super().__init__(message, *args, **kwargs)
+        tag = getattr(message, "delivery_tag", None)
+        if tag is not None:  # the slot gets this dict with the request
+            self._delivery_info["delivery_tag"] = str(tag)
 
     def on_failure(self, exc_info, send_failed_event=True, return_ok=False):
         exc = exc_info.exception
@@ -79,8 +88,41 @@ def run(
     worker: str,
     max_attempts: int,
     work_dir: Path,
+    delivery_tag: str | None = None,
+    renew_every: float = 60.0,
 ) -> dict:
-    """Grade the submission of ``message`` with ``grader``; the result message."""
+    """Grade the submission of ``message`` with ``grader``; the result message. While it
+    grades, the delivery ``delivery_tag`` is renewed every ``renew_every`` seconds (see
+    :func:`.app.renew`)."""
+    with _kept_visible(store, delivery_tag, renew_every):
+        return _run(message, grader, store, task, worker, max_attempts, work_dir)
+
+
+@contextlib.contextmanager
+def _kept_visible(store, delivery_tag: str | None, every: float):
+    """A thread that renews ``delivery_tag`` every ``every`` seconds until the block ends."""
+    if delivery_tag is None:
+        yield
+        return
+    done = threading.Event()
+
+    def keep() -> None:
+        while not done.wait(every):
+            try:
+                renew(store, delivery_tag)
+            except Exception as exc:  # Redis down: the next renewal may succeed  # noqa: BLE001
+                log.info("could not renew %s: %s", delivery_tag, exc)
+
+    thread = threading.Thread(target=keep, name="farm-renew", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join(timeout=5)
+
+
+def _run(message, grader, store, task, worker, max_attempts, work_dir) -> dict:
     started = time.time()
     payload.check_message(message)
     job = Job(message["student"], message["assignment"])

@@ -10,7 +10,7 @@ from celery import signals
 
 from ..errors import CourseError
 from ..grading import backends
-from .app import check_url, create_app, ping, redact, visibility_timeout
+from .app import check_url, create_app, ping, redact
 
 BACKENDS = ("rootless", "private")
 
@@ -23,9 +23,12 @@ def main(
     time_limit: float = 900.0,
     max_attempts: int = 3,
     hostname: str | None = None,
+    visibility: float | None = None,
     echo: Callable[[str], None] = print,
 ) -> None:
-    """Serve the farm at ``broker`` until stopped (SIGTERM: finish the tasks in hand first)."""
+    """Serve the farm at ``broker`` until stopped (SIGTERM: finish the tasks in hand first).
+    ``visibility``: seconds after which a lost worker's submission is handed out again
+    (default: 3 × ``time_limit`` + 240 s; each worker of a farm should use the same)."""
     from .tasks import LocalGrader
 
     check_url(broker)
@@ -37,7 +40,10 @@ def main(
             fix="Run docker-course worker as root on a Linux grading host (docs/farm.md).",
         )
     grader = LocalGrader(backend)
-    app = create_app(broker, time_limit=time_limit, grader=grader, max_attempts=max_attempts)
+    app = create_app(
+        broker, time_limit=time_limit, grader=grader, max_attempts=max_attempts,
+        visibility=visibility,
+    )  # fmt: skip
     ping(app)
     _prepare(backend, echo)
 
@@ -50,7 +56,7 @@ def main(
     echo(
         f"worker for {redact(broker)}: {concurrency} slots, {backend} engines, submissions up "
         f"to {time_limit:g} s (a lost worker's submission returns after "
-        f"{visibility_timeout(time_limit):g} s)"
+        f"{app.farm_visibility:g} s)"
     )
     argv = ["worker", f"--concurrency={concurrency}", "--prefetch-multiplier=1", "--loglevel=INFO"]
     argv += ["--pool=prefork", "--without-mingle", "--without-gossip"]
