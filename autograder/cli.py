@@ -453,8 +453,9 @@ def grade(
 @click.option("-c", "--concurrency", type=int, help="Submissions graded at once (default 1).")
 @click.option(
     "--backend",
-    type=click.Choice(["rootless", "private"]),
-    help="rootless (default): jailed engine and kernel; private: root engines, not jailed.",
+    type=click.Choice(["rootless-modern", "rootless", "private"]),
+    help="rootless-modern (default): jailed engine and kernel, Docker 28 from a Debian sid tree "
+    "(made once); rootless: the same on Debian's Docker 20.10; private: root engines, not jailed.",
 )
 @click.option("--time-limit", type=float, help="The longest --time-limit the teacher gives.")
 @click.option("--hostname", help="This worker's name in the report (default celery@host).")

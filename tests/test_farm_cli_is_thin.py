@@ -37,7 +37,7 @@ def test_worker_defaults_come_from_the_package(monkeypatch: pytest.MonkeyPatch) 
     done = CliRunner().invoke(cli.cli, ["worker", "--broker", "redis://h/0", "-c", "3"])
     assert done.exit_code == 0, done.output
     assert (got["broker"], got["concurrency"], got["backend"], got["time_limit"]) == (
-        "redis://h/0", 3, "rootless", 900.0
+        "redis://h/0", 3, "rootless-modern", 900.0
     ), got  # fmt: skip
     assert got["visibility"] is None, got  # the package's default: 3 × limit + 240 s
 

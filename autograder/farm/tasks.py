@@ -172,7 +172,7 @@ class LocalGrader:
     """Today's grading of one submission (``grade_one``) on a lease of this process's backend
     (one per set of limits, opened on first use: each slot of a worker is a process)."""
 
-    def __init__(self, choice: str = "rootless") -> None:
+    def __init__(self, choice: str = "rootless-modern") -> None:
         self.choice = choice
         self._backends: dict[Limits, backends.Backend] = {}
         self._lock = threading.Lock()

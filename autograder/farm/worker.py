@@ -12,14 +12,14 @@ from ..errors import CourseError
 from ..grading import backends
 from .app import check_url, create_app, ping, redact
 
-BACKENDS = ("rootless", "private")
+BACKENDS = ("rootless-modern", "rootless", "private")
 
 
 def main(
     broker: str,
     *,
     concurrency: int = 1,
-    backend: str = "rootless",
+    backend: str = "rootless-modern",
     time_limit: float = 900.0,
     max_attempts: int = 3,
     hostname: str | None = None,
@@ -101,6 +101,10 @@ def _prepare(backend: str, echo: Callable[[str], None]) -> None:
         seed.cached_bundle(dc, engine.project_root() / ".course" / "images")
     finally:
         dc.close()  # the slots are forked after: no inherited connection
-    if backend == "rootless":
+    if backend.startswith("rootless"):
         jail.ensure_packages()
+    if backend == "rootless-modern":  # Docker 28's tree, made once here (≈ 1–2 min), not per slot
+        from .. import modern_engine
+
+        modern_engine.tree(report=echo)
     grade.reap(echo)
