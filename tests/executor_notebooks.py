@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Collection
 from pathlib import Path
 
 import nbformat
@@ -34,10 +35,13 @@ def printed(executed: Path) -> list[str]:
     ]
 
 
-def running_kernels() -> list[int]:
-    """Pids of ipykernel processes below this test process."""
+def running_kernels(besides: Collection[int] = ()) -> list[int]:
+    """Pids of ipykernel processes below this test process, but those in ``besides`` (kernels
+    that were running before the test: a session fixture's, such as a class hub's students)."""
     kernels = []
     for pid, _ in procs.descendants(os.getpid()):
+        if pid in besides:
+            continue
         try:
             argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         except OSError:

@@ -2,19 +2,27 @@
 queued (a kernel slow to start answers the first request after the client asked again)."""
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from autograder.kernel_pool import NotebookKernelManager, ReadyClient
 
 
+def _run(coro: Coroutine) -> object:
+    """``asyncio.run`` on a thread of its own: this one may hold a running loop already (the
+    browser tests' Playwright leaves one when the whole suite runs)."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coro).result()
+
+
 @pytest.fixture
 def kernel() -> Iterator[NotebookKernelManager]:
     km = NotebookKernelManager(kernel_name="python3")
-    asyncio.run(km.start_kernel())
+    _run(km.start_kernel())
     yield km
-    asyncio.run(km.shutdown_kernel(now=True))
+    _run(km.shutdown_kernel(now=True))
 
 
 def test_ready_behind_three_stale_replies(kernel: NotebookKernelManager) -> None:
@@ -29,4 +37,4 @@ def test_ready_behind_three_stale_replies(kernel: NotebookKernelManager) -> None
         finally:
             kc.stop_channels()
 
-    asyncio.run(ready())  # raises "Kernel didn't respond" when it never gets ready
+    _run(ready())  # raises "Kernel didn't respond" when it never gets ready

@@ -5,6 +5,7 @@ import subprocess
 from pathlib import Path
 
 from autograder import private_engine as pe_module
+from autograder import procs
 
 
 def test_dead_leftovers_are_reaped() -> None:
@@ -36,7 +37,9 @@ def test_engine_of_a_killed_owner_is_reaped() -> None:
     engine = pe_module.PrivateEngine()
     try:
         engine.start()
-        (engine.spec.state_dir / "owner.pid").write_text(str(owner.pid))
+        (engine.spec.state_dir / "owner.pid").write_text(str(owner.pid))  # the grader: `sleep`
+        start = str(procs.start_time(owner.pid))  # a pid with another start is another process
+        (engine.spec.state_dir / pe_module.OWNER_START).write_text(start)
         assert engine.name not in pe_module.reap_leftovers(), "reaped while its owner lives"
         owner.kill()
         owner.wait()

@@ -22,7 +22,7 @@ def _template(base: Path, key: str, age: float) -> Path:
 def test_a_template_in_use_is_not_stale(tmp_path: Path, monkeypatch) -> None:
     used = _template(tmp_path, "aaaaaaaaaaaa", seed.STALE_TEMPLATE_AGE + 60)
     unused = _template(tmp_path, "cccccccccccc", seed.STALE_TEMPLATE_AGE + 60)
-    monkeypatch.setattr(seed, "_key", lambda tar: "aaaaaaaaaaaa")
+    monkeypatch.setattr(seed, "_key", lambda tar, tree=None: "aaaaaaaaaaaa")
     assert seed.template(tmp_path / "bundle.tar", base=tmp_path) == used  # a run uses it
     seed._remove_stale(tmp_path, keep=f"{seed.TEMPLATE_PREFIX}bbbbbbbbbbbb")  # another run
     assert used.exists(), "a template that a run just used was removed as stale"
