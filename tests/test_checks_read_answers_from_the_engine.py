@@ -9,28 +9,12 @@ import tarfile
 
 from autograder.checks import ConfigBytes, IsConfigDigest, ValueFromLayer
 from autograder.private_engine import PrivateEngine
-
-DOCKERFILE = b"""FROM busybox:1.37
-WORKDIR /app
-COPY secret.txt .
-RUN rm secret.txt
-"""
-
-
-def _context(secret: bytes) -> io.BytesIO:
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w") as tar:
-        for name, data in (("Dockerfile", DOCKERFILE), ("secret.txt", secret)):
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-    buf.seek(0)
-    return buf
+from tests.secret_image import context
 
 
 def test_secret_and_config_come_from_the_engine(fresh_engine: PrivateEngine) -> None:
     dc = fresh_engine.client()
-    dc.images.build(fileobj=_context(b"0123abcd\n"), custom_context=True, tag="study/s:1", rm=True)
+    dc.images.build(fileobj=context(b"0123abcd\n"), custom_context=True, tag="study/s:1", rm=True)
     assert ValueFromLayer("found", "0123abcd", "study/s:1", "/app/secret.txt")(dc).passed
     wrong = ValueFromLayer("found", "guess", "study/s:1", "/app/secret.txt")(dc)
     assert not wrong.passed and "0123abcd" not in wrong.message, wrong.message
