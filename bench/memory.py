@@ -107,6 +107,7 @@ class Sampler:
         self.interval = interval
         self.graders: dict[int, dict] = {}  # netns inode → {"label", "peak", "pss", …}
         self.engines: dict[str, dict] = {}  # engine name → peaks
+        self.together = {"peak": 0, "engines": 0}  # every engine up at one moment, summed
         self.samples = 0
         self.busy = 0.0  # seconds spent sampling
         self._shims: dict[str, list[int]] = {}
@@ -169,6 +170,7 @@ class Sampler:
             ns = _netns(p) if comm not in ENGINE_COMMS else None
             if ns in engines:
                 graders.setdefault(ns, []).append(p)
+        now_total, seen = 0, set()
         for name, dockerd in engines.values():
             when, below = self._below.get(dockerd, (0.0, []))
             if time.monotonic() - when > 1.0:
@@ -180,9 +182,13 @@ class Sampler:
                 "shims": sum(_rss(p) for p in self._shims.get(name, [])),
             }
             total = sum(part.values())
+            now_total += total if dockerd not in seen else 0
+            seen.add(dockerd)
             rec = self.engines.setdefault(name, {"peak": 0, **dict.fromkeys(part, 0)})
             if total > rec["peak"]:
                 rec.update(peak=total, **part)
+        if now_total > self.together["peak"]:
+            self.together = {"peak": now_total, "engines": len(seen)}
         for ns, pids in graders.items():
             self.engines.get(engines[ns][0], {})["hosted"] = True
             rec = self.graders.setdefault(ns, {"label": None, "peak": 0, "pss": 0, "processes": 0})
@@ -224,10 +230,22 @@ def analyse(samplers: list[Sampler]) -> dict:
         "dockerd": common.summary(e["dockerd"] / mb for e in engines),
         "containerd": common.summary(e["containerd"] / mb for e in engines),
         "shims": common.summary(e["shims"] / mb for e in engines),
+        "together": max((s.together for s in samplers), key=lambda t: t["peak"], default={}),
         "samples": sum(s.samples for s in samplers),
         "busy": sum(s.busy for s in samplers),
         "runs": len(samplers),
     }
+
+
+def _together(t: dict) -> str:
+    """The engines up at one moment: the graded ones and the warm ones starting for the next
+    submissions (``PrivateBackend.expect``)."""
+    if not t.get("engines"):
+        return ""
+    return (
+        f"Warm engines for the next submissions start while these grade: at most {t['engines']} "
+        f"engines were up at one moment, {t['peak'] / 1024**2:.0f} MB together. "
+    )
 
 
 def markdown(res: dict) -> tuple[list[str], str]:
@@ -270,7 +288,9 @@ def markdown(res: dict) -> tuple[list[str], str]:
         ),
         "",
         "With `-j 2`, a grading run holds two workers and two engines at once: about "
-        f"{2 * (g.median + res['engine'].median):.0f} MB at the medians. At the largest peak: "
+        f"{2 * (g.median + res['engine'].median):.0f} MB at the medians. "
+        + _together(res.get("together") or {})
+        + "At the largest peak: "
         + ", ".join(
             f"{comm} {size / 1024**2:.0f} MB"
             for comm, size in sorted(res["grader_max_parts"].items(), key=lambda kv: -kv[1])

@@ -330,8 +330,11 @@ def where_the_time_goes(results) -> list[str]:
                 "of the class).",
                 "",
             ]
-    if "where" in results and missed:
+    if not missed:
+        out.append("Every target was met.")
+    if "where" in results:  # measured: shown whether or not a target was missed
         out += [
+            "",
             "**One submission, phase by phase** (`docker-course grade -j 1` of the blank "
             "submissions, nothing else of the bench running; nbgrader's own DEBUG log with "
             "timestamps, set through the course's `nbgrader_config.py`, dates each step — its "
@@ -339,8 +342,6 @@ def where_the_time_goes(results) -> list[str]:
             "",
             where.markdown(results["where"]),
         ]
-    if not missed:
-        out.append("Every target was met.")
     return out
 
 
