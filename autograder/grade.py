@@ -95,15 +95,22 @@ def main(
     echo(report.table(found))
     echo(f"{len(outcomes)} submissions in {time.monotonic() - started:.0f} s")
     report_dir = report_dir or course / "reports"
-    checks = report.check_rows(course, outcomes)
-    report.write_check_csv(report_dir / "checks.csv", checks)
-    report.write_html(report_dir / "report.html", found, checks)
-    report.write_core_csv(report_dir / "grades-core.csv", found)
-    _nbgrader(course, ["export", "--to", str(report_dir / "grades.csv")])
+    report_dir.mkdir(parents=True, exist_ok=True)
+    calls = [["export", "--to", str(report_dir / "grades.csv")]]
     if feedback:
         graded = {"graded", "graded earlier"}  # a killed run may not have written feedback
-        for name in sorted({o.job.assignment for o in outcomes if o.status in graded}):
-            _nbgrader(course, ["generate_feedback", name, "--force"])
+        names = sorted({o.job.assignment for o in outcomes if o.status in graded})
+        calls += [["generate_feedback", name, "--force"] for name in names]
+    # nbgrader's export and feedback only read the gradebook, all merged by now: they run side
+    # by side, and beside the reports written here
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="nbgrader") as pool:
+        running = [pool.submit(_nbgrader, course, args) for args in calls]
+        checks = report.check_rows(course, outcomes)
+        report.write_check_csv(report_dir / "checks.csv", checks)
+        report.write_html(report_dir / "report.html", found, checks)
+        report.write_core_csv(report_dir / "grades-core.csv", found)
+        for call in running:
+            call.result()  # the first failure, in the order above
     echo(
         f"reports: {report_dir}/grades.csv, grades-core.csv, checks.csv, report.html; "
         f"feedback in {course}/feedback"
@@ -238,7 +245,8 @@ def _earlier(course: Path, job: Job, entry: dict) -> Outcome:
 def _nbgrader(course: Path, args: list[str]) -> None:
     """nbgrader, forked from the grading run's forkserver (no second import of nbgrader)."""
     crashpoint(args[0])
-    log = course / ".grading" / f"nbgrader-{args[0]}.log"
+    name = "-".join(args[:2]) if args[0] == "generate_feedback" else args[0]
+    log = course / ".grading" / f"nbgrader-{name}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     log.unlink(missing_ok=True)
     code = launcher.nbgrader(args, cwd=course, env=nbgrader_cli.env(), log=log, limit=600).code
