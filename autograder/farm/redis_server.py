@@ -1,6 +1,7 @@
 """Debian's ``redis-server`` for the farm's tests (and a one-machine farm): installed the way
 the project installs Debian packages, started on a unix socket with append-only persistence,
-never on a TCP port (``--port 0``), stopped when the ``with`` block ends."""
+never on a plain TCP port (``--port 0``; with ``tls``, a TLS port on loopback as well, the way
+docs/farm.md sets up Redis between machines), stopped when the ``with`` block ends."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import shutil
 import signal
 import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from .. import system
 from ..errors import CourseError
@@ -32,14 +35,28 @@ def ensure_installed(why: str = "the grading farm (pytest -m farm)") -> str:
     return found
 
 
+@dataclass(frozen=True)
+class Tls:
+    """Redis's TLS port on loopback: ``port``, the server's certificate chain and key (PEM), and
+    the CA that signed it (clients verify the server with it; Redis asks no client certificate:
+    the password authenticates)."""
+
+    port: int
+    cert: Path
+    key: Path
+    ca: Path
+
+
 class RedisServer:
-    """A redis-server of our own in ``folder``: ``url`` is its ``redis+socket://`` URL."""
+    """A redis-server of our own in ``folder``: ``url`` is its ``redis+socket://`` URL, or with
+    ``tls`` its ``rediss://`` URL on 127.0.0.1 (the socket stays, for :meth:`_answers`)."""
 
     def __init__(
         self, folder: Path, *, appendonly: bool = True, password: str | None = None,
-        fsync: str = "everysec",
+        fsync: str = "everysec", tls: Tls | None = None,
     ) -> None:  # fmt: skip
         self.folder = folder
+        self.tls = tls
         self.fsync = fsync  # appendfsync: everysec (a SIGKILL may lose 1 s) or always
         self.socket = folder / "redis.sock"
         self.password = password
@@ -48,7 +65,10 @@ class RedisServer:
 
     @property
     def url(self) -> str:
-        auth = f":{self.password}@" if self.password else ""
+        auth = f":{quote(self.password, safe='')}@" if self.password else ""
+        if self.tls:
+            query = f"ssl_cert_reqs=required&ssl_ca_certs={quote(str(self.tls.ca))}"
+            return f"rediss://{auth}127.0.0.1:{self.tls.port}/0?{query}"
         return f"redis+socket://{auth}{self.socket}"
 
     def __enter__(self) -> RedisServer:
@@ -71,6 +91,10 @@ class RedisServer:
         argv += ["--logfile", str(self.folder / "redis.log")]
         if self.password:
             argv += ["--requirepass", self.password]
+        if self.tls:
+            argv += ["--tls-port", str(self.tls.port), "--bind", "127.0.0.1"]
+            argv += ["--tls-cert-file", str(self.tls.cert), "--tls-key-file", str(self.tls.key)]
+            argv += ["--tls-ca-cert-file", str(self.tls.ca), "--tls-auth-clients", "no"]
         self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + timeout
         while not self._answers():
