@@ -55,11 +55,16 @@ browser: $(STAMP)
 			"install it with your package manager, then run make test again"; exit 1; }; \
 	fi
 
-# the grading farm's tests (`pytest -m farm`) start Debian's redis-server on a unix socket
+# the grading farm's tests (`pytest -m farm`) start Debian's redis-server on a unix socket;
+# systemd-analyze verifies the worker's unit (docs/docker-course-worker.service)
 farm: $(STAMP)
 	@command -v redis-server >/dev/null || $(BIN)/python -c 'from autograder.farm import \
 		redis_server; redis_server.ensure_installed("farm tests (pytest -m farm)")' \
 		|| { echo "✗ could not install redis-server (needed by pytest -m farm):" \
+			"install it with your package manager, then run make test again"; exit 1; }
+	@command -v systemd-analyze >/dev/null || $(BIN)/python -c 'from autograder.system import \
+		apt_install; apt_install(["systemd"], why="the worker unit test (systemd-analyze verify)")' \
+		|| { echo "✗ could not install systemd (systemd-analyze checks docs/docker-course-worker.service):" \
 			"install it with your package manager, then run make test again"; exit 1; }
 
 test: setup browser farm lint
