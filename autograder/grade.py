@@ -11,8 +11,9 @@ import shutil
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from tqdm import tqdm
@@ -75,7 +76,11 @@ def main(
             "(--force regrades them)"
         )
     crashpoint("start")
+    todo.sort(key=lambda j: (j.assignment, j.student))  # assignments finish one after another
     merger = Merger(course, done, threading.Lock())
+    ahead = FeedbackAhead(course, todo) if feedback else None
+    if ahead:
+        merger.listeners.append(ahead.merged)
     if farm:
         from .farm import client
 
@@ -97,10 +102,9 @@ def main(
     report_dir = report_dir or course / "reports"
     report_dir.mkdir(parents=True, exist_ok=True)
     calls = [["export", "--to", str(report_dir / "grades.csv")]]
-    if feedback:
-        graded = {"graded", "graded earlier"}  # a killed run may not have written feedback
-        names = sorted({o.job.assignment for o in outcomes if o.status in graded})
-        calls += [["generate_feedback", name, "--force"] for name in names]
+    if ahead:  # a killed run may not have written feedback: "graded earlier" gets it again
+        names = sorted({o.job.assignment for o in outcomes if o.status in GRADED})
+        calls += [["generate_feedback", n, "--force"] for n in names if n not in ahead.started]
     # nbgrader's export and feedback only read the gradebook, all merged by now: they run side
     # by side, and beside the reports written here
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="nbgrader") as pool:
@@ -111,6 +115,8 @@ def main(
         report.write_core_csv(report_dir / "grades-core.csv", found)
         for call in running:
             call.result()  # the first failure, in the order above
+    if ahead:
+        ahead.wait()
     echo(
         f"reports: {report_dir}/grades.csv, grades-core.csv, checks.csv, report.html; "
         f"feedback in {course}/feedback"
@@ -173,6 +179,7 @@ class Merger:
         self.journal = journal
         self.lock = lock  # also held by workers that copy the gradebook
         self.merged: set[tuple[str, str]] = set()
+        self.listeners: list[Callable[[Outcome], None]] = []  # told of each merged outcome
 
     def __call__(self, outcome: Outcome, *, fingerprint: str | None = None) -> bool:
         """Merge ``outcome`` (graded from files with ``fingerprint``, default: the files there
@@ -187,7 +194,43 @@ class Merger:
         self.merged.add(key)
         if len(self.merged) == 1:
             crashpoint("after-first-outcome")
+        for listener in self.listeners:
+            listener(outcome)
         return True
+
+
+GRADED = {"graded", "graded earlier"}  # outcomes with feedback to give
+
+
+class FeedbackAhead:
+    """nbgrader's feedback of an assignment as soon as the last of its submissions in this run
+    is merged, on a thread of its own, while the next assignments grade (the run grades them
+    one after another); the last assignment's waits for the end of the run, where it runs
+    beside the export and the reports. Feedback only reads: the gradebook rows and autograded
+    files of an assignment whose every submission is merged."""
+
+    def __init__(self, course: Path, todo: list[Job]) -> None:
+        self.course = course
+        self.left = Counter(job.assignment for job in todo)
+        self.graded: set[str] = set()
+        self.started: dict[str, Future] = {}
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feedback")
+
+    def merged(self, outcome: Outcome) -> None:
+        name = outcome.job.assignment
+        if outcome.status in GRADED:
+            self.graded.add(name)
+        self.left[name] -= 1
+        others = sum(n for other, n in self.left.items() if other != name)
+        if self.left[name] == 0 and name in self.graded and others > 0:
+            args = ["generate_feedback", name, "--force"]
+            self.started[name] = self._pool.submit(_nbgrader, self.course, args)
+
+    def wait(self) -> None:
+        """Wait for the feedback started ahead; its first failure is raised."""
+        self._pool.shutdown(wait=True)
+        for name in sorted(self.started):
+            self.started[name].result()
 
 
 def _merge(course: Path, outcome: Outcome, lock: threading.Lock) -> None:

@@ -59,3 +59,14 @@ def test_the_core_path_student_gets_every_core_point(graded_demo_class: Path) ->
                 assert r["core_score"] == r["core_max_score"], (student, assignment, r)
     blank = [r["core_score"] for (who, _), r in found.items() if who == "blank"]
     assert blank and set(blank) == {"0"}, blank
+
+
+def test_every_graded_submission_has_its_feedback(graded_demo_class: Path) -> None:
+    """Feedback of every assignment, whether it was made while later assignments graded or at
+    the end of the run, for every submission with an autograded notebook."""
+    autograded = {p.relative_to(graded_demo_class / "autograded").with_suffix(".html")
+                  for p in (graded_demo_class / "autograded").glob("*/*/*.ipynb")}  # fmt: skip
+    feedback = {p.relative_to(graded_demo_class / "feedback")
+                for p in (graded_demo_class / "feedback").glob("*/*/*.html")}  # fmt: skip
+    assert len({p.parts[1] for p in autograded}) >= 7, f"the class has 7 sections: {autograded}"
+    assert autograded <= feedback, f"no feedback page for {sorted(autograded - feedback)[:10]}"
