@@ -160,7 +160,7 @@ async def _launch(
     process = km.provisioner.process
     handed = Handover(
         str(connection),
-        procs.Process(process.pid).record(),  # unreaped: it is this process's child
+        f"{process.pid} {procs.start_time(process.pid)}",  # as Process.record(); unreaped
         kernel_name,
         cmd,
         env_seen,
