@@ -24,13 +24,15 @@ from pathlib import Path
 import docker
 import docker.errors
 
-from .. import course, engine, jail, seed, system
+from .. import course, engine, jail, nbgrader_cli, seed, system
+from ..checks.history import ENV as HISTORY_ENV
 from ..private_engine import PREFIX, PrivateEngine, kill_netns_processes
 from ..rootless_engine import RootlessEngine
-from . import kernel_jail
+from . import kernel_jail, warm_kernel
 from .limits import DEFAULT as DEFAULT_LIMITS
 from .limits import Cgroup, Limits
 from .limits import available as limits_available
+from .warm_kernel import WarmKernel
 
 
 @dataclass
@@ -47,6 +49,7 @@ class Lease:
     work: Path | None = None  # the work folder, on the engine's size-limited disk if any
     jail: str | None = None  # DOCKER_COURSE_JAIL for the kernel (see kernel_jail), if jailed
     home: Path | None = None  # the engine's folder (every path of the submission is below)
+    kernel: str | None = None  # DOCKER_COURSE_KERNEL: its kernel, started ahead (warm_kernel)
 
     def exceeded(self) -> str | None:
         """The first resource limit this submission hit, in words, or ``None``."""
@@ -59,6 +62,25 @@ class Lease:
         """Kill every process left in the namespace (kernels, servers), but the engine's own."""
         if self.netns:
             kill_netns_processes(self.netns, spare=ENGINE_PROCESSES)
+
+
+def nbgrader_env(
+    docker_host: str, work: Path, *, jail: str | None, own_disk: bool, history: Path | None
+) -> dict[str, str]:
+    """nbgrader's environment for one submission (its kernels keep part of it: kernel_jail):
+    its engine, work folder (on the engine's own disk, or not) and jail, and where the engine's
+    events are recorded (``history``: ``None`` for a kernel started before the submission,
+    whose jail drops it anyway)."""
+    return nbgrader_cli.env(
+        {
+            "DOCKER_HOST": docker_host,
+            **({HISTORY_ENV: str(history)} if history is not None else {}),
+            "DOCKER_COURSE_KEEP": "1",  # keep the final state: the audit and the report read it
+            "DOCKER_COURSE_WORK": str(work),
+            **({"DOCKER_COURSE_MIN_FREE_MB": "256"} if own_disk else {}),
+            **({"DOCKER_COURSE_JAIL": jail} if jail else {}),
+        }
+    )
 
 
 ENGINE_PROCESSES = frozenset(
@@ -104,6 +126,11 @@ class PrivateBackend(_Backend):
     start in the background while submissions run, at most ``at_once`` ahead and never more than
     are still expected, so a lease takes an engine that is already up. A warm engine is as
     fresh as one started on demand: nothing of a submission exists before its lease.
+
+    Kernels started ahead: a backend whose kernels run in a jail (:class:`RootlessBackend`)
+    starts each engine's kernel with the engine (see :mod:`~autograder.grading.warm_kernel`);
+    its lease hands it to nbgrader (``Lease.kernel``) if it still runs, and it is killed with
+    its engine. One kernel per engine, one engine per lease: a kernel serves one submission.
     """
 
     name = "private engine per submission"
@@ -128,6 +155,7 @@ class PrivateBackend(_Backend):
         self._ahead = 0  # engines to keep warm
         self._warm_lock = threading.Lock()
         self._closed = False
+        self._kernels: dict[str, WarmKernel] = {}  # engine name → its kernel
 
     def expect(self, leases: int, *, at_once: int) -> None:
         """``leases`` more leases will come, ``at_once`` at a time: start warming engines."""
@@ -146,11 +174,21 @@ class PrivateBackend(_Backend):
         if cgroup:
             cgroup.create()  # before the engine: a rootless one starts inside it
         try:
-            return self._start_engine(name, cgroup), cgroup  # its stop removes the cgroup
+            pe = self._start_engine(name, cgroup)  # its stop removes the cgroup
         except BaseException:
             if cgroup:
                 cgroup.remove()
             raise
+        try:
+            kernel = self._start_kernel(pe, cgroup)
+        except Exception:  # noqa: BLE001 - nbgrader starts the kernel itself, as it would have
+            kernel = None
+        except BaseException:
+            self._stop_engine(pe)
+            raise
+        if kernel is not None:
+            self._kernels[pe.name] = kernel
+        return pe, cgroup
 
     def _take(self) -> tuple[PrivateEngine, Cgroup | None]:
         """A warm engine that is up (waiting for it if it is still starting), else a new one."""
@@ -167,12 +205,13 @@ class PrivateBackend(_Backend):
             else:
                 if pe.alive():
                     return pe, cgroup
-                self._pending.append(self._teardowns.submit(self._stop_engine, pe))
+                self._retire(pe)
         return self._fresh()
 
     @contextlib.contextmanager
     def lease(self) -> Iterator[Lease]:
         pe, cgroup = self._take()
+        kernel = self._kernels.get(pe.name)
         lease = Lease(
             self.kind,
             pe.docker_host,
@@ -182,12 +221,30 @@ class PrivateBackend(_Backend):
             pe.alive,
             pe.disk_full,
             **self._lease_extras(pe),
+            kernel=kernel.handover() if kernel else None,  # None: it died, nbgrader starts one
         )
         try:
             yield lease
         finally:
             lease.kill_stragglers()
-            self._pending.append(self._teardowns.submit(self._stop_engine, pe))
+            self._retire(pe)
+
+    def _retire(self, pe: PrivateEngine) -> None:
+        """Tear ``pe`` and its kernel down in the background (:meth:`close` waits)."""
+        self._pending.append(self._teardowns.submit(self._teardown, pe))
+
+    def _teardown(self, pe: PrivateEngine) -> None:
+        kernel = self._kernels.pop(pe.name, None)
+        try:
+            if kernel is not None:
+                kernel.close()
+        finally:
+            self._stop_engine(pe)
+
+    def _start_kernel(self, pe: PrivateEngine, cgroup: Cgroup | None) -> WarmKernel | None:
+        """The kernel of ``pe``'s lease, started now; ``None``: nbgrader starts it (root
+        kernels: nbgrader's whole environment, with the submission's paths, is theirs)."""
+        return None
 
     def _start_engine(self, name: str, cgroup: Cgroup | None) -> PrivateEngine:
         pe = PrivateEngine(
@@ -218,7 +275,7 @@ class PrivateBackend(_Backend):
         for future in unused:  # warm engines no lease took
             if not future.cancelled() and future.exception() is None:
                 pe, _ = future.result()
-                self._pending.append(self._teardowns.submit(self._stop_engine, pe))
+                self._retire(pe)
         self._teardowns.shutdown(wait=True)
         for future in self._pending:
             future.result()
@@ -286,10 +343,22 @@ class RootlessBackend(PrivateBackend):
 
     def _lease_extras(self, pe: PrivateEngine) -> dict:
         assert isinstance(pe, RootlessEngine)
-        jailed = kernel_jail.spec_env(
+        return {"work": pe.work, "jail": self._jail_spec(pe), "home": pe.home}
+
+    def _jail_spec(self, pe: RootlessEngine) -> str:
+        return kernel_jail.spec_env(
             pe.jail, pe.cwd, docker_host=pe.inner_host, run=pe.spec.state_dir
         )
-        return {"work": pe.work, "jail": jailed, "home": pe.home}
+
+    def _start_kernel(self, pe: PrivateEngine, cgroup: Cgroup | None) -> WarmKernel | None:
+        """The jailed kernel, as nbgrader would start it on this lease: the environment the
+        worker gives nbgrader (no history: the jail drops it), in the engine's namespace and
+        the lease's cgroup; its connection file in the grader's root-only folder."""
+        assert isinstance(pe, RootlessEngine)
+        env = nbgrader_env(
+            pe.docker_host, pe.work, jail=self._jail_spec(pe), own_disk=True, history=None
+        )
+        return warm_kernel.start(env, folder=pe.run_dir, netns=pe.name, cgroup=cgroup)
 
     def _stop_engine(self, pe: PrivateEngine) -> None:
         try:

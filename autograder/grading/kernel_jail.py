@@ -21,6 +21,7 @@ import secrets
 import shutil
 import signal
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from .. import beneath
@@ -28,8 +29,9 @@ from ..jail import Jail, SlotUser, fresh_session_keyring
 
 CLONE_NEWPID = 0x20000000
 ENV = "DOCKER_COURSE_JAIL"  # this module imports little: it runs once per kernel start
-# what a kernel keeps of nbgrader's environment (no tokens or paths of the grader's)
-DROP = ("DOCKER_COURSE_HISTORY",)  # the grader's record of the engine: not the kernel's
+# what a kernel keeps of nbgrader's environment (no tokens or paths of the grader's): not
+# the grader's record of the engine, nor the hand-over of a kernel started ahead (warm_kernel)
+DROP = ("DOCKER_COURSE_HISTORY", "DOCKER_COURSE_KERNEL")
 KEEP = ("DOCKER_HOST", "DOCKER_COURSE_", "LANG", "LC_", "TZ", "PATH", "JPY_", "PYTHONHASHSEED")
 
 
@@ -64,10 +66,7 @@ def main(argv: list[str]) -> None:
     jail = Jail(spec["name"], user, home, user_home=Path(spec["user_home"]))
     copy = copy_connection(Path(connection), home, run, user)
     cmd = [arg.replace(connection, str(copy)) for arg in cmd]
-    env = {k: v for k, v in os.environ.items() if k.startswith(KEEP) and k not in DROP}
-    env["DOCKER_HOST"] = spec["docker_host"]  # its engine as the jail sees it, not the grader's
-    env["IPYTHONDIR"] = str(Path(spec["user_home"]) / ".ipython")
-    env["XDG_RUNTIME_DIR"] = str(run)
+    env = kernel_env(os.environ, spec)
     log = str(run / "kernel.log")
     jailed = jail.argv(
         ["sh", "-c", REDIRECT, log, *cmd], cwd=Path(spec["cwd"]), env=env, pid_ns=False
@@ -78,6 +77,17 @@ def main(argv: list[str]) -> None:
     if child == 0:
         os.execvp(jailed[0], jailed)
     _stand_in_for(child)
+
+
+def kernel_env(environ: Mapping[str, str], spec: dict) -> dict[str, str]:
+    """What a kernel of the jail ``spec`` keeps of nbgrader's environment ``environ`` (before
+    the jail adds the user's ``HOME``, ``USER``, ``TMPDIR``): no token or path of the
+    grader's, its engine as the jail sees it, its own IPython and runtime folders."""
+    env = {k: v for k, v in environ.items() if k.startswith(KEEP) and k not in DROP}
+    env["DOCKER_HOST"] = spec["docker_host"]  # its engine as the jail sees it, not the grader's
+    env["IPYTHONDIR"] = str(Path(spec["user_home"]) / ".ipython")
+    env["XDG_RUNTIME_DIR"] = str(Path(spec["run"]))
+    return env
 
 
 def copy_connection(connection: Path, home: Path, run: Path, user: SlotUser) -> Path:

@@ -13,10 +13,8 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import nbgrader_cli
-from ..checks.history import ENV as HISTORY_ENV
-from . import launcher, paths, submission, tamper
-from .backends import Lease
+from . import launcher, paths, submission, tamper, warm_kernel
+from .backends import Lease, nbgrader_env
 from .crash import crashpoint
 from .recorder import Recorder
 
@@ -179,16 +177,11 @@ def _run_autograde(
 ) -> tuple[str, list[str]]:
     work = lease.work or scratch / "work"
     history = scratch / "history.jsonl"  # the engine's events, recorded outside the kernel
-    env = nbgrader_cli.env(
-        {
-            "DOCKER_HOST": lease.docker_host,
-            HISTORY_ENV: str(history),
-            "DOCKER_COURSE_KEEP": "1",  # keep the final state: the audit and the report read it
-            "DOCKER_COURSE_WORK": str(work),
-            **({"DOCKER_COURSE_MIN_FREE_MB": "256"} if lease.work else {}),  # its own disk
-            **({"DOCKER_COURSE_JAIL": lease.jail} if lease.jail else {}),
-        }
+    env = nbgrader_env(
+        lease.docker_host, work, jail=lease.jail, own_disk=bool(lease.work), history=history
     )
+    if lease.kernel:  # its kernel, already started: nbgrader's first kernel start takes it
+        env[warm_kernel.ENV] = lease.kernel
     try:
         with Recorder(lease.docker_host, history):
             done = _nbgrader(job, scratch, lease, limit, log, env)
