@@ -22,6 +22,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -353,9 +354,29 @@ def reap() -> list[str]:
             ns.rmdir() if ns.is_dir() else ns.unlink()
         removed.append(f"jail {_jail_name(ns)}")
     for user, _ in stray_processes():
-        if kill_user_processes(user):
-            removed.append(f"processes of {user.name}")
+        with _holding(user) as held:  # no run can claim the user while they are killed
+            if held and kill_user_processes(user):
+                removed.append(f"processes of {user.name}")
     return removed
+
+
+@contextlib.contextmanager
+def _holding(user: SlotUser) -> Iterator[bool]:
+    """The lock of ``user``'s slot, held for the block (True), unless a run holds it (False):
+    found unheld, it may have been claimed since, and a live run's processes are not strays."""
+    import fcntl
+
+    fd = os.open(SLOT_LOCKS / f"{user.name.removeprefix(USER_PREFIX)}.lock", os.O_RDWR)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            held = False
+        else:
+            held = True
+        yield held
+    finally:
+        os.close(fd)  # (also drops the lock)
 
 
 def stale_namespaces() -> list[Path]:
