@@ -18,6 +18,7 @@ import contextlib
 import os
 import pwd
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -206,9 +207,9 @@ class Jail:
         self.ipcfile.touch()
         root = NS_DIR / f"{self.name}{ROOT_SUFFIX}"
         root.mkdir(exist_ok=True)
-        for _ in range(BIND_TRIES):
+        for attempt in range(BIND_TRIES):
             done = subprocess.run(
-                ["unshare", f"--mount={self.nsfile}", f"--ipc={self.ipcfile}",
+                [*_pinned(attempt), "unshare", f"--mount={self.nsfile}", f"--ipc={self.ipcfile}",
                  "--propagation", "private", "sh", "-euc", self._build_script(root)],
                 capture_output=True, text=True, check=False,
             )  # fmt: skip
@@ -458,11 +459,24 @@ while True:  # reap every orphan of the namespace
 """
 
 
-# Where grading runs below a mount namespace with a procfs of its own (a farm host stand-in,
-# a container), the kernel (6.18 here) refuses about a third of unshare's binds of the new
-# namespace's file with EINVAL, at random; outside, none. Nothing was bound and the build
-# script did not run (unshare stops first), so another try is safe.
+# Where grading runs below a mount namespace of its own (a farm host stand-in, a container),
+# the kernel (6.18 here) may refuse unshare's bind of the new namespace's file with EINVAL:
+# it refuses a namespace whose id is not above the id of the binder's own namespace, and ids
+# come from per-CPU batches. So a new namespace made on another CPU than the enclosing one's
+# may be refused every time (seen: 40 of 40 on one CPU, 0 of 40 on the other), which
+# unpinned tries only escape by luck (a farm test lost a submission to 24 refusals in a row).
+# Nothing was bound and the build script did not run (unshare stops first), so another try
+# is safe: the tries after the first run pinned to each CPU in turn, and on the CPU that made
+# the enclosing namespace every new id is above it.
 BIND_TRIES = 12
+
+
+def _pinned(attempt: int) -> list[str]:
+    """The first try runs anywhere; each later one on the next CPU this process may use."""
+    cpus = sorted(os.sched_getaffinity(0))
+    if attempt == 0 or len(cpus) < 2 or shutil.which("taskset") is None:
+        return []
+    return ["taskset", "-c", str(cpus[(attempt - 1) % len(cpus)])]
 
 
 def _refused_bind(done: subprocess.CompletedProcess) -> bool:
