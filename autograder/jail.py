@@ -18,10 +18,12 @@ import contextlib
 import os
 import pwd
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -205,9 +207,9 @@ class Jail:
         self.ipcfile.touch()
         root = NS_DIR / f"{self.name}{ROOT_SUFFIX}"
         root.mkdir(exist_ok=True)
-        for _ in range(BIND_TRIES):
+        for attempt in range(BIND_TRIES):
             done = subprocess.run(
-                ["unshare", f"--mount={self.nsfile}", f"--ipc={self.ipcfile}",
+                [*_pinned(attempt), "unshare", f"--mount={self.nsfile}", f"--ipc={self.ipcfile}",
                  "--propagation", "private", "sh", "-euc", self._build_script(root)],
                 capture_output=True, text=True, check=False,
             )  # fmt: skip
@@ -353,9 +355,29 @@ def reap() -> list[str]:
             ns.rmdir() if ns.is_dir() else ns.unlink()
         removed.append(f"jail {_jail_name(ns)}")
     for user, _ in stray_processes():
-        if kill_user_processes(user):
-            removed.append(f"processes of {user.name}")
+        with _holding(user) as held:  # no run can claim the user while they are killed
+            if held and kill_user_processes(user):
+                removed.append(f"processes of {user.name}")
     return removed
+
+
+@contextlib.contextmanager
+def _holding(user: SlotUser) -> Iterator[bool]:
+    """The lock of ``user``'s slot, held for the block (True), unless a run holds it (False):
+    found unheld, it may have been claimed since, and a live run's processes are not strays."""
+    import fcntl
+
+    fd = os.open(SLOT_LOCKS / f"{user.name.removeprefix(USER_PREFIX)}.lock", os.O_RDWR)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            held = False
+        else:
+            held = True
+        yield held
+    finally:
+        os.close(fd)  # (also drops the lock)
 
 
 def stale_namespaces() -> list[Path]:
@@ -437,11 +459,24 @@ while True:  # reap every orphan of the namespace
 """
 
 
-# Where grading runs below a mount namespace with a procfs of its own (a farm host stand-in,
-# a container), the kernel (6.18 here) refuses about a third of unshare's binds of the new
-# namespace's file with EINVAL, at random; outside, none. Nothing was bound and the build
-# script did not run (unshare stops first), so another try is safe.
+# Where grading runs below a mount namespace of its own (a farm host stand-in, a container),
+# the kernel (6.18 here) may refuse unshare's bind of the new namespace's file with EINVAL:
+# it refuses a namespace whose id is not above the id of the binder's own namespace, and ids
+# come from per-CPU batches. So a new namespace made on another CPU than the enclosing one's
+# may be refused every time (seen: 40 of 40 on one CPU, 0 of 40 on the other), which
+# unpinned tries only escape by luck (a farm test lost a submission to 24 refusals in a row).
+# Nothing was bound and the build script did not run (unshare stops first), so another try
+# is safe: the tries after the first run pinned to each CPU in turn, and on the CPU that made
+# the enclosing namespace every new id is above it.
 BIND_TRIES = 12
+
+
+def _pinned(attempt: int) -> list[str]:
+    """The first try runs anywhere; each later one on the next CPU this process may use."""
+    cpus = sorted(os.sched_getaffinity(0))
+    if attempt == 0 or len(cpus) < 2 or shutil.which("taskset") is None:
+        return []
+    return ["taskset", "-c", str(cpus[(attempt - 1) % len(cpus)])]
 
 
 def _refused_bind(done: subprocess.CompletedProcess) -> bool:

@@ -25,14 +25,37 @@ HELLO = Path(__file__).parent / "fixtures" / "hello"
 
 
 PREBUILD = pytest.StashKey[subprocess.Popen]()
+# fixtures that grade on the default engine (Docker 28 from the sid tree), or start workers that do
+SID_TREE_FIXTURES = frozenset({"graded_demo_class", "farm_hosts"})
+
+
+def needs_sid_tree(item: pytest.Item) -> bool:
+    """The test runs Docker 28 from Debian sid's tree: marked ``sid_tree`` (it grades on the
+    default engine) or ``engines`` (the matrix), or it uses a fixture that grades."""
+    return (
+        item.get_closest_marker("sid_tree") is not None
+        or item.get_closest_marker("engines") is not None
+        or not SID_TREE_FIXTURES.isdisjoint(getattr(item, "fixturenames", ()))
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Test files that need the sid tree run after every other file, in their order otherwise:
+    on a fresh machine the tree (a minute or two of debootstrap, started by
+    :func:`pytest_collection_finish`) is then built while the other tests run, instead of
+    being waited for by the first grading test. Whole files move, so a module's fixtures are
+    still set up once."""
+    late = {item.module for item in items if needs_sid_tree(item)}  # type: ignore[attr-defined]
+    items[:] = sorted(items, key=lambda item: getattr(item, "module", None) in late)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """The engine matrix needs Debian sid's engine tree, built in a minute or two on a fresh
-    machine: start building it in the background now, while the tests before the matrix run.
-    The matrix's own ``modern_engine.tree()`` waits on the same lock, and builds it itself
-    (with its messages) if this build failed."""
-    if not any(item.get_closest_marker("engines") for item in session.items):
+    """Grading on the default engine and the engine matrix need Debian sid's engine tree,
+    built in a minute or two on a fresh machine: start building it in the background now,
+    while the tests before them run (:func:`pytest_collection_modifyitems` puts them last).
+    Their own ``modern_engine.tree()`` waits on the same lock, and builds it itself (with its
+    messages) if this build failed."""
+    if not any(needs_sid_tree(item) for item in session.items):
         return
     cache = modern_engine.cache_dir()
     if (cache / f"tree-{modern_engine.key()}" / ".complete").is_file():

@@ -44,6 +44,8 @@ from tests.fixtures.adversarial.cases import (
     expected_csv,
 )
 
+pytestmark = pytest.mark.sid_tree  # grades on the default engine (Docker 28, sid tree)
+
 EXPECTED_CSV = Path(__file__).parent / "fixtures" / "adversarial" / "expected.csv"
 ALL = [CONTROL, *CASES]
 

@@ -32,7 +32,7 @@ from tests.browser import (
 )
 from tests.class_hub import KIM, LEE, ROOT, TEACHER, ClassHub
 
-pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow, pytest.mark.sid_tree]
 SECTION = "02-build-run"
 NOTEBOOK = f"{SECTION}/{SECTION}.ipynb"
 SOURCE = ROOT / "source" / NOTEBOOK

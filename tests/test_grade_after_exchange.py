@@ -8,10 +8,13 @@ import os
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from autograder import course as course_module
 from autograder import demo
 from tests import nbgrader_course as ng
+
+pytestmark = pytest.mark.sid_tree  # grades on the default engine (Docker 28, sid tree)
 
 A = "02-build-run"
 COURSE_ID = "docker-images-vs-containers"

@@ -18,6 +18,8 @@ from autograder.grading import journal, limits
 from autograder.grading.crash import CRASH_ENV
 from tests import nbgrader_course as ng
 
+pytestmark = pytest.mark.sid_tree  # grades on the default engine (Docker 28, sid tree)
+
 A = "07-review"
 EXPECTED = {"perfect": 6.0, "blank": 0.0, "partial": 4.0}
 # (point, --force): grading points regrade so that there is work to be killed in; the last

@@ -17,6 +17,8 @@ import pytest
 
 from tests import nbgrader_course as ng
 
+pytestmark = pytest.mark.sid_tree  # grades on the default engine (Docker 28, sid tree)
+
 A = "01-concepts"
 MARK = "SPY "
 SPY = """

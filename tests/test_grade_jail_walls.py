@@ -25,6 +25,8 @@ from autograder import jail
 from autograder.rootless_engine import OFFLINE_PROXY
 from tests import nbgrader_course as ng
 
+pytestmark = pytest.mark.sid_tree  # grades on the default engine (Docker 28, sid tree)
+
 A = "01-concepts"
 MARK = "JAIL-PROBE "
 

@@ -231,6 +231,36 @@ class Host:
                         found[pid] = _comm(pid)
         return found
 
+    def worker_pid(self) -> int:
+        """The machine's pid of the host's ``docker-course worker`` (its pid 1's child): the
+        worker's main process, whose children are its slots."""
+        assert self.init is not None, f"{self.name} does not run"
+        return int(Path(f"/proc/{self.init}/task/{self.init}/children").read_text().split()[0])
+
+    def owner(self, lease: str) -> int:
+        """The machine's pid of the process that started ``lease``'s engine (a worker slot)."""
+        recorded = int((self.folder / "run" / lease / "owner.pid").read_text())
+        for pid in self.processes():
+            with contextlib.suppress(OSError):
+                if _ns_pids(pid)[-1:] == [recorded]:
+                    return pid
+        raise LookupError(f"{self.name} has no process {recorded} (the owner of {lease})")
+
+    def leases_of(self, owner: int) -> list[str]:
+        """The leases whose engine the host's process ``owner`` (the machine's pid) started."""
+        mine, found = str(_ns_pids(owner)[-1]), []
+        for record in (self.folder / "run").glob("dcourse-*/owner.pid"):
+            with contextlib.suppress(OSError):
+                if record.read_text().strip() == mine:
+                    found.append(record.parent.name)
+        return sorted(found)
+
+    def disk_of(self, lease: str) -> str | None:
+        """The name of the disk image of ``lease``'s engine (as :meth:`leftovers` shows it)."""
+        with contextlib.suppress(OSError):
+            return Path((self.folder / "run" / lease / "disk").read_text().strip()).name
+        return None
+
     def leftovers(self, *, running: bool = False) -> list[str]:
         """What a lease left on this host: engines' folders and namespaces, jails, disks,
         cgroups and their processes. ``running``: the worker itself (in the host's own
@@ -371,6 +401,14 @@ class Farm:
 
     def logs(self) -> str:
         return "\n".join(f"--- {h.name}:\n{h.tail()}" for h in self.hosts)
+
+
+def _ns_pids(pid: int) -> list[int]:
+    """``pid`` as each pid namespace it is in numbers it, the machine's first (NSpid)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("NSpid:"):
+            return [int(x) for x in line.split()[1:]]
+    return [pid]
 
 
 def _comm(pid: int) -> str:

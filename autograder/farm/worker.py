@@ -11,6 +11,7 @@ from celery import signals
 from ..errors import CourseError
 from ..grading import backends
 from .app import check_url, create_app, ping, redact
+from .reaper import Background
 
 BACKENDS = ("rootless-modern", "rootless", "private")
 
@@ -50,8 +51,11 @@ def main(
     def close(**_) -> None:
         grader.close()
 
+    reaper = Background()  # a new slot removes what dead slots left (a slot killed mid-task)
     signals.worker_process_init.connect(_may_have_children, weak=False)
+    signals.worker_process_init.connect(reaper.start, weak=False)
     signals.worker_process_shutdown.connect(close, weak=False)  # each slot (prefork)
+    signals.worker_process_shutdown.connect(reaper.join, weak=False)
     signals.worker_shutdown.connect(close, weak=False)  # the main process (solo, threads)
     echo(
         f"worker for {redact(broker)}: {concurrency} slots, {backend} engines, submissions up "
