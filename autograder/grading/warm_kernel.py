@@ -32,6 +32,7 @@ import os
 import secrets
 import signal
 import subprocess
+import threading
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -118,13 +119,36 @@ def start(
     in the background."""
 
     def launch() -> WarmKernel:
-        return asyncio.run(_launch(env, folder, cgroup, kernel_name))
+        return _run(_launch(env, folder, cgroup, kernel_name))
 
     if netns is None:
         return launch()
     from ..private_engine import call_in_netns  # ports are picked, and bound, in there
 
     return call_in_netns(netns, launch)
+
+
+def _run(coro: Any) -> Any:
+    """``asyncio.run(coro)``, on a thread of its own when this thread runs a loop already (a
+    caller's: asyncio.run refuses to start a second one there)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    result: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            result["value"] = asyncio.run(coro)
+        except BaseException as exc:  # handed back to the caller  # noqa: BLE001
+            result["error"] = exc
+
+    thread = threading.Thread(target=target, name="warm kernel start")
+    thread.start()
+    thread.join()
+    if "error" in result:
+        raise result["error"]
+    return result["value"]
 
 
 async def _launch(
