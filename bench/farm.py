@@ -9,6 +9,9 @@ namespaces of its own, Redis on a unix socket with an append-only file), and the
   the grading in between. Enqueue → start counts only the submissions that found an idle host
   (the others waited for one: queueing, not overhead).
 - Throughput with 1, 2 and 3 hosts on the same submissions, and the model for N hosts.
+- The same on a class's mix (:data:`MIX`: every section, a full-marks, a partial and a blank
+  submission of each, 04 and 06 the longest included) on 1 and 3 hosts, and the wait for each
+  submission's engine (``Outcome.lease_seconds``: a slot keeps the next engine warm).
 
 ``python bench/farm.py`` runs it alone and prints the markdown.
 """
@@ -34,22 +37,30 @@ SUBMISSIONS = (
     ("perfect", "02-build-run"),
     ("sdk_only", "02-build-run"),
 )
+SECTIONS = ("01-concepts", "02-build-run", "03-commit-save-load", "04-layers",
+            "05-volumes", "06-best-practices", "07-review")  # fmt: skip
+# a class's mix: each section, a student with every point, one with some, one with none
+MIX = tuple((student, a) for a in SECTIONS for student in ("perfect", "partial", "blank"))
 CLASS = 2100  # 300 students × 7 sections (issue 16)
 
 
-def course_template(where: Path) -> Path:
+def course_template(where: Path, submissions=SUBMISSIONS) -> Path:
     from autograder import demo
 
-    course = demo.build(where, ROOT, only=sorted({a for _, a in SUBMISSIONS}))
+    course = demo.build(where, ROOT, only=sorted({a for _, a in submissions}))
     for folder in sorted((course / "submitted").glob("*/*")):
-        if (folder.parent.name, folder.name) not in SUBMISSIONS:
+        if (folder.parent.name, folder.name) not in submissions:
             shutil.rmtree(folder)
+    found = {(p.parent.name, p.name) for p in (course / "submitted").glob("*/*")}
+    if found != set(submissions):
+        raise common.BenchBroken(f"the demo class has no {sorted(set(submissions) - found)}")
     return course
 
 
-def grade_timed(course: Path, url: str) -> dict:
-    """Grade every submission of ``course`` on the farm at ``url``; per submission the moments
-    it was sent, started, finished, received and merged (``time.time()``, one clock)."""
+def grade_timed(course: Path, url: str, submissions=SUBMISSIONS) -> dict:
+    """Grade ``submissions`` of ``course`` on the farm at ``url``; per submission the moments
+    it was sent, started, finished, received and merged (``time.time()``, one clock), and how
+    long its lease waited for the engine."""
     import threading
 
     from autograder.farm import client, payload, tasks
@@ -68,6 +79,7 @@ def grade_timed(course: Path, url: str) -> dict:
     def outcome_of(result, scratch):
         t = times.setdefault((result["student"], result["assignment"]), {})
         t.update(started=result["started"], finished=result["finished"], received=time.time())
+        t["lease"] = float(result.get("lease_seconds", 0.0))
         return real_outcome_of(result, scratch)
 
     class TimedMerger(Merger):
@@ -76,7 +88,7 @@ def grade_timed(course: Path, url: str) -> dict:
             times[(outcome.job.student, outcome.job.assignment)]["merged"] = time.time()
             return merged
 
-    jobs = [Job(s, a) for s, a in SUBMISSIONS]
+    jobs = [Job(s, a) for s, a in submissions]
     merger = TimedMerger(course, Journal(course), threading.Lock())
     with mock.patch.object(tasks, "send", send), mock.patch.object(
         payload, "outcome_of", outcome_of
@@ -97,24 +109,35 @@ def run(settings: common.Settings, shared: dict) -> dict:
     from autograder.farm.hosts import Farm
 
     sizes = (1, 3) if settings.quick else (1, 2, 3)
-    say(f"figure 9: the farm, {len(SUBMISSIONS)} submissions on {', '.join(map(str, sizes))} hosts")
+    mixed = (3,) if settings.quick else (1, 3)
+    say(f"figure 9: the farm, {len(SUBMISSIONS)} submissions on {', '.join(map(str, sizes))} "
+        f"hosts, a class's mix of {len(MIX)} on {', '.join(map(str, mixed))}")  # fmt: skip
     template = course_template(settings.tmp / "farm-course")
-    runs = {}
+    mix_template = course_template(settings.tmp / "farm-mix", MIX)
+    runs, mix = {}, {}
     for n in sizes:
         course = settings.tmp / f"farm-course-{n}"
         shutil.copytree(template, course)
         farm = Farm(settings.tmp / f"farm-{n}", hosts=n)
         with farm:
             runs[n] = grade_timed(course, farm.url)
+            say(f"  {n} host(s): {len(SUBMISSIONS)} submissions in {runs[n]['wall']:.1f} s")
+            if n in mixed:  # on the same hosts, after: their engines' templates are made
+                course = settings.tmp / f"farm-mix-{n}"
+                shutil.copytree(mix_template, course)
+                mix[n] = grade_timed(course, farm.url, MIX)
+                say(f"  {n} host(s): the mix of {len(MIX)} in {mix[n]['wall']:.1f} s")
         if farm.leaks:
             raise common.BenchBroken(f"the farm's hosts left behind: {farm.leaks}")
-        say(f"  {n} host(s): {len(SUBMISSIONS)} submissions in {runs[n]['wall']:.1f} s")
-    return {"runs": runs, "n": len(SUBMISSIONS)}
+    return {"runs": runs, "n": len(SUBMISSIONS), "mix": {"runs": mix, "n": len(MIX)}}
 
 
 def pieces(res: dict) -> dict[str, list[float]]:
-    """Per-submission seconds of each part, over every run (enqueue → start: idle hosts only)."""
-    out: dict[str, list[float]] = {"dispatch": [], "grading": [], "transit": [], "merge": []}
+    """Per-submission seconds of each part, over every run (enqueue → start: idle hosts only;
+    lease: the wait for the engine inside grading, a cold one on each slot's first task)."""
+    out: dict[str, list[float]] = {
+        "dispatch": [], "grading": [], "transit": [], "merge": [], "lease": []
+    }  # fmt: skip
     for hosts, one in res["runs"].items():
         rows = list(one["times"].values())
         waits = sorted(r["started"] - r["sent"] for r in rows)
@@ -123,7 +146,39 @@ def pieces(res: dict) -> dict[str, list[float]]:
             out["grading"].append(r["finished"] - r["started"])
             out["transit"].append(r["received"] - r["finished"])
             out["merge"].append(r["merged"] - r["received"])
+            out["lease"] += [r["lease"]] if "lease" in r else []
     return out
+
+
+def mix_markdown(res: dict) -> list[str]:
+    """The class's mix: overhead share, grading and lease wait per submission, throughput."""
+    p = {k: common.summary(v) for k, v in pieces(res).items()}
+    overhead = p["dispatch"].median + p["transit"].median + p["merge"].median
+    runs = {int(k): v for k, v in res["runs"].items()}
+    return [
+        "",
+        f"**A class's mix.** {res['n']} submissions: every section, a full-marks, a partial "
+        "and a blank one each (`04-layers` and `06-best-practices`, the longest, included), on the "
+        "same hosts after the cheap ones.",
+        "",
+        common.table(
+            ["per submission", "median and spread", "what"],
+            [
+                ("grading", p["grading"].fmt(), "the slot's whole task"),
+                ("lease wait", p["lease"].fmt(), "engine and jail up (warm after a slot's first)"),
+                ("queue overhead", f"{overhead:.2f} s", "enqueue → start + result → merged"),
+            ],
+        ),
+        "",
+        f"Queue overhead ÷ grading: **{overhead / p['grading'].median:.1%}** "
+        f"(target ≤ {TARGET:.0%}). Throughput: "
+        + ", ".join(
+            f"{n} host{'s' if n > 1 else ''} {res['n'] / r['wall'] * 60:.1f} per minute "
+            f"({r['wall']:.0f} s)"
+            for n, r in sorted(runs.items())
+        )
+        + ".",
+    ]
 
 
 def markdown(res: dict) -> tuple[list[str], str]:
@@ -200,6 +255,8 @@ def markdown(res: dict) -> tuple[list[str], str]:
         )
         + ". Add each host's start (about 10 s) and the slowest submission.",
     ]
+    if res.get("mix", {}).get("runs"):
+        lines += mix_markdown(res["mix"])
     return headline, "\n".join(lines)
 
 
