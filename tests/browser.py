@@ -31,6 +31,11 @@ from autograder.waiting import wait_until
 try:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import expect, sync_playwright
+
+    # an assertion waits as long as the pages' own actions (30 s), not Playwright's 5 s: a
+    # loaded 2-core machine took more than 5 s to draw JupyterLab's menu bar (a bound, not a
+    # speed test: a page that is right passes as soon as it is drawn)
+    expect.set_options(timeout=30_000)
 except ImportError:  # the `browser` fixture fails with the fix; other tests still collect
     expect = sync_playwright = None
     PlaywrightTimeout = TimeoutError
