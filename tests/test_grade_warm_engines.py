@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from autograder.grading.backends import PrivateBackend
+from tests.fake_backend import RecordingBackend
 
 WAIT = 30  # s: a bound on waiting for a background thread, never a pass/fail by speed
 
@@ -38,14 +38,7 @@ class Record:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-class FakeBackend(PrivateBackend):
-    def __init__(self, record: Record) -> None:
-        self.record = record
-        super().__init__(seed_tar=None, limits=None)  # type: ignore[arg-type]
-
-    def _template(self):
-        return None
-
+class FakeBackend(RecordingBackend):
     def _start_engine(self, name, cgroup):
         with self.record.lock:
             if self.record.fail_next:

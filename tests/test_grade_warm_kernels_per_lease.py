@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from autograder.grading.backends import PrivateBackend
+from tests.fake_backend import RecordingBackend
 
 WAIT = 30  # s: a bound on waiting for a background thread, never a pass/fail by speed
 
@@ -48,14 +48,7 @@ class Record:
     started: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(0))
 
 
-class FakeBackend(PrivateBackend):
-    def __init__(self, record: Record) -> None:
-        self.record = record
-        super().__init__(seed_tar=None, limits=None)  # type: ignore[arg-type]
-
-    def _template(self):
-        return None
-
+class FakeBackend(RecordingBackend):
     def _start_engine(self, name, cgroup):
         return FakeEngine(name)
 
