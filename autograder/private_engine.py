@@ -37,6 +37,7 @@ CLONE_NEWNET = 0x40000000
 RECORD = "engine.pid"  # "pid starttime" of what start() started, written by root
 DISK_RECORD = "disk"  # the path of its disk image
 OWNER_START = "owner.start"  # when the owner (owner.pid) started, in clock ticks after boot
+NETNS = Path("/var/run/netns")
 T = TypeVar("T")
 
 
@@ -100,6 +101,7 @@ class PrivateEngine:
         self.stop()
 
     def start(self) -> engine.EngineInfo:
+        self._claim_name()
         self.run_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # root's only
         os.chmod(self.run_dir, 0o700)
         (self.run_dir / "owner.pid").write_text(str(os.getpid()))  # for the reaper
@@ -127,6 +129,27 @@ class PrivateEngine:
         if self.info is None:
             raise CourseError(f"dockerd started but {self.docker_host} does not answer.")
         return self.info
+
+    def _claim_name(self) -> None:
+        """This engine's name free for it: what a dead owner left under the name (a killed hub's
+        student engine, a killed test run's namespace) is stopped and removed; a live owner's
+        engine is an error that says who holds it. Only fixed names (a student's) can meet one.
+        """
+        if not ((NETNS / self.name).exists() or self.run_dir.exists()):
+            return
+        held = _held(self.name, self.run_dir, min_age=120)
+        if held:
+            raise CourseError(
+                f"the engine {self.name} is {held}.",
+                fix="Stop what runs it first (another class hub of this machine: "
+                "`docker-course class down` in its folder), or wait for it, then start again.",
+            )
+        stale = PrivateEngine.__new__(PrivateEngine)
+        PrivateEngine.__init__(stale, self.name)
+        stale._processes = _recorded(stale.run_dir / RECORD)
+        if stale.alive():  # an orphaned dockerd: a graceful stop keeps a kept disk consistent
+            stale.shutdown(timeout=30)
+        stale.stop()
 
     def _attach_disk(self) -> None:
         """A fresh disk image of ``disk_mb`` mounted at ``disk`` (removed by :meth:`stop`)."""
@@ -240,7 +263,7 @@ def call_in_netns(name: str, fn: Callable[[], T]) -> T:
 
     def target() -> None:
         libc = ctypes.CDLL(None, use_errno=True)
-        fd = os.open(f"/var/run/netns/{name}", os.O_RDONLY)
+        fd = os.open(NETNS / name, os.O_RDONLY)
         try:
             if libc.setns(fd, CLONE_NEWNET) != 0:  # affects only this thread
                 raise OSError(ctypes.get_errno(), f"setns into {name} failed")
@@ -275,11 +298,8 @@ def reap_leftovers(*, min_age: float = 120.0) -> list[str]:
     for name in sorted(names):
         pe = PrivateEngine.__new__(PrivateEngine)
         PrivateEngine.__init__(pe, name)
-        owner = _owner(pe.run_dir)
-        if owner is not None and _owner_alive(pe.run_dir, owner):
-            continue  # its owner (another grading run or test session) is still working
-        if owner is None and _age(name) < min_age:
-            continue  # no owner recorded yet: maybe still starting
+        if _held(name, pe.run_dir, min_age=min_age):
+            continue  # another grading run or test session still works with it
         pe.stop()
         removed.append(name)
     return removed
@@ -301,6 +321,17 @@ def kill_netns_processes(name: str, *, spare: frozenset[str] = frozenset()) -> N
         with contextlib.suppress(OSError):
             if Path(f"/proc/{pid}/comm").read_text().strip() not in spare:
                 os.kill(pid, signal.SIGKILL)
+
+
+def _held(name: str, run_dir: Path, *, min_age: float) -> str | None:
+    """Why the engine ``name`` left in ``run_dir`` is not free to remove (None: its owner died,
+    or it recorded none and is older than ``min_age`` seconds, i.e. not still starting)."""
+    owner = _owner(run_dir)
+    if owner is not None and _owner_alive(run_dir, owner):
+        return f"already running for process {owner} ({procs.command(owner) or '?'})"
+    if owner is None and _age(name) < min_age:
+        return "being started by another process (no owner recorded yet)"
+    return None
 
 
 def _owner(state_dir: Path) -> int | None:
@@ -328,7 +359,7 @@ def _owner_alive(state_dir: Path, pid: int) -> bool:
 def _age(name: str) -> float:
     """Seconds since the newest of the engine's namespace file and folders changed."""
     stamps = []
-    for path in (Path("/var/run/netns") / name, RUN_BASE / name, DATA_BASE / name):
+    for path in (NETNS / name, RUN_BASE / name, DATA_BASE / name):
         with contextlib.suppress(OSError):
             stamps.append(path.stat().st_mtime)
     return time.time() - max(stamps) if stamps else float("inf")
