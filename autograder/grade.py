@@ -81,18 +81,21 @@ def main(
     ahead = FeedbackAhead(course, todo) if feedback else None
     if ahead:
         merger.listeners.append(ahead.merged)
-    if farm:
-        from .farm import client
+    try:
+        if farm:
+            from .farm import client
 
-        started = time.monotonic()
-        outcomes = client.grade(
-            course, todo, farm, time_limit=time_limit, limits=limits, merger=merger, echo=echo
-        )
-    else:
-        engines, jobs = _backend(backend, jobs or default_jobs(limits), limits, echo)
-        echo(f"grading {len(todo)} submissions with {jobs} workers ({engines.name})")
-        started = time.monotonic()
-        outcomes = _grade_here(course, todo, engines, jobs, time_limit, merger)
+            started = time.monotonic()
+            outcomes = client.grade(
+                course, todo, farm, time_limit=time_limit, limits=limits, merger=merger, echo=echo
+            )
+        else:
+            engines, jobs = _backend(backend, jobs or default_jobs(limits), limits, echo)
+            echo(f"grading {len(todo)} submissions with {jobs} workers ({engines.name})")
+            started = time.monotonic()
+            outcomes = _grade_here(course, todo, engines, jobs, time_limit, merger)
+    finally:
+        merger.close()
     crashpoint("report")
     entries = done.done()
     outcomes += [_earlier(course, job, entries[(job.student, job.assignment)]) for job in earlier]
@@ -180,6 +183,7 @@ class Merger:
         self.lock = lock  # also held by workers that copy the gradebook
         self.merged: set[tuple[str, str]] = set()
         self.listeners: list[Callable[[Outcome], None]] = []  # told of each merged outcome
+        self._gradebook: gradebook.Gradebook | None = None  # open from the first merge to close()
 
     def __call__(self, outcome: Outcome, *, fingerprint: str | None = None) -> bool:
         """Merge ``outcome`` (graded from files with ``fingerprint``, default: the files there
@@ -188,7 +192,9 @@ class Merger:
         if key in self.merged:
             return False
         crashpoint("autograde-done")
-        _merge(self.course, outcome, self.lock)
+        if self._gradebook is None:
+            self._gradebook = gradebook.Gradebook(gradebook.db_url(self.course))
+        _merge(self.course, outcome, self.lock, self._gradebook)
         crashpoint("merge-committed")
         self.journal.record(outcome, fingerprint=fingerprint)
         self.merged.add(key)
@@ -197,6 +203,12 @@ class Merger:
         for listener in self.listeners:
             listener(outcome)
         return True
+
+    def close(self) -> None:
+        """Close the gradebook the merges kept open (merging again opens it again)."""
+        if self._gradebook is not None:
+            self._gradebook.close()
+            self._gradebook = None
 
 
 GRADED = {"graded", "graded earlier"}  # outcomes with feedback to give
@@ -233,18 +245,18 @@ class FeedbackAhead:
             self.started[name].result()
 
 
-def _merge(course: Path, outcome: Outcome, lock: threading.Lock) -> None:
+def _merge(course: Path, outcome: Outcome, lock: threading.Lock, gb: gradebook.Gradebook) -> None:
     """Merge one result; if its files cannot be merged (an autograded notebook nbgrader cannot
     read back, …), that submission is recorded as failed with 0 and the reason, and the run
-    goes on."""
+    goes on (the failed merge wrote nothing: it is one transaction)."""
     try:
-        gradebook.merge(course, outcome, lock)
+        gradebook.merge(course, outcome, lock, gb)
     except Exception as exc:  # noqa: BLE001
         outcome.problems.append(f"merging the result failed: {type(exc).__name__}: {exc}"[:400])
         outcome.status = "failed"
         shutil.rmtree(course / "autograded" / outcome.job.student / outcome.job.assignment,
                       ignore_errors=True)  # fmt: skip
-        gradebook.merge(course, outcome, lock)  # zero grades: reads no file of the student
+        gradebook.merge(course, outcome, lock, gb)  # zero grades: reads no file of the student
 
 
 def discover(course: Path, assignment: str | None, student: str | None) -> list[Job]:
