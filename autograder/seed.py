@@ -97,7 +97,10 @@ def _key(tar: Path, tree: Path | None = None) -> str:
 def _remove_stale(base: Path, *, keep: str) -> None:
     """Templates of other bundles or engines (every user's template of this one is kept) that
     no run has used for :data:`STALE_TEMPLATE_AGE` (each use touches a template): another
-    checkout grading on this machine keeps its own."""
-    for old in base.glob(f"{TEMPLATE_PREFIX}*"):
-        if not old.name.startswith(keep) and time.time() - old.stat().st_mtime > STALE_TEMPLATE_AGE:
+    checkout grading on this machine keeps its own. A half-made template (``.template-*``: its
+    run was killed while copying) is removed once it is as old: making one takes a minute."""
+    for old in [*base.glob(f"{TEMPLATE_PREFIX}*"), *base.glob(f".{TEMPLATE_PREFIX}*")]:
+        with contextlib.suppress(OSError):  # another run removed it first
+            if old.name.startswith(keep) or time.time() - old.stat().st_mtime < STALE_TEMPLATE_AGE:
+                continue
             shutil.rmtree(old, ignore_errors=True)

@@ -27,3 +27,17 @@ def test_a_template_in_use_is_not_stale(tmp_path: Path, monkeypatch) -> None:
     seed._remove_stale(tmp_path, keep=f"{seed.TEMPLATE_PREFIX}bbbbbbbbbbbb")  # another run
     assert used.exists(), "a template that a run just used was removed as stale"
     assert not unused.exists(), "a template nobody used for an hour was kept"
+
+
+def test_a_half_made_template_of_a_killed_run_is_removed(tmp_path: Path) -> None:
+    """A run killed while copying its template leaves ``.template-…`` (131 MB seen, four of
+    them on one machine); once it is older than any template build it goes."""
+    left = tmp_path / f".{seed.TEMPLATE_PREFIX}aaaaaaaaaaaa-dcgrade8-988-1000524288-8016a85e"
+    building = tmp_path / f".{seed.TEMPLATE_PREFIX}aaaaaaaaaaaa-dcgrade1-995-1000065536-0badc0de"
+    for path in (left, building):
+        (path / "image").mkdir(parents=True)
+    old = time.time() - seed.STALE_TEMPLATE_AGE - 60
+    os.utime(left, (old, old))
+    seed._remove_stale(tmp_path, keep=f"{seed.TEMPLATE_PREFIX}bbbbbbbbbbbb")
+    assert not left.exists(), "a killed run's half-made template was kept"
+    assert building.exists(), "a template being made right now was removed"
