@@ -18,7 +18,7 @@ from pathlib import Path
 import docker
 import docker.errors
 
-from . import doctor, engine, hints, shell
+from . import doctor, engine, exec_output, hints, shell
 from .errors import CourseError
 from .korean import particle
 
@@ -112,6 +112,7 @@ def setup(section_id: str, *, work_dir: str | os.PathLike | None = None) -> Work
     section = SECTIONS[section_id]
     hints.install()  # a Korean hint under the SDK's common errors
     shell.install()  # `!docker …` lines end without pexpect's 0.1 s pause
+    exec_output.install()  # exec_run keeps output a slow (throttled) kernel read late
     report = doctor.run(quick=True)
     if not report.ok:
         raise CourseError(
