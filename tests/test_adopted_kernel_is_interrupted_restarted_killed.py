@@ -35,7 +35,9 @@ async def client(km):
     return kc
 
 async def main(plan):
-    km = JailedKernelManager(kernel_name="python3")
+    # a graceful exit is awaited up to this bound (jupyter_client's 5 s sends SIGTERM after
+    # 2.5 s, which a loaded 2-core machine overran once): the test is not about speed
+    km = JailedKernelManager(kernel_name="python3", shutdown_wait_time=120)
     await km.start_kernel(extra_arguments=IPYTHON_EXTRA)
     kc = await client(km)
     seen = {"nbgrader": os.getpid(), "pid": await run(kc, "import os; print(os.getpid())")}

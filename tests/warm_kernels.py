@@ -22,6 +22,11 @@ NOTEBOOKS = r"""
 import json, os, sys
 import nbformat
 from nbclient import NotebookClient
+from traitlets.config import Config
+
+# a graceful exit is awaited up to this bound (jupyter_client's 5 s sends SIGTERM after 2.5 s,
+# which a loaded 2-core CI overran): the adoption tests are not about speed
+config = Config({"KernelManager": {"shutdown_wait_time": 120.0}})
 
 plan = json.load(open(sys.argv[1]))
 seen = {"nbgrader": os.getpid(), "notebooks": []}
@@ -31,7 +36,7 @@ for cells in plan:
                                  "language": "python"}
     NotebookClient(nb, kernel_manager_class=
                    "autograder.grading.kernel_manager.JailedKernelManager",
-                   timeout=60, startup_timeout=60, allow_errors=True).execute()
+                   timeout=60, startup_timeout=60, allow_errors=True, config=config).execute()
     seen["notebooks"].append(["".join(o.get("text", "") for o in c.outputs) for c in nb.cells])
 json.dump(seen, open(sys.argv[2], "w"))
 """
