@@ -15,13 +15,14 @@ import pytest
 
 from autograder import demo
 from autograder.farm import app as farm_app
-from autograder.farm.hosts import Farm
+from autograder.farm.hosts import Farm, Host
 from autograder.farm.redis_server import RedisServer
 from autograder.grade import Merger
 from autograder.grading import submission
 from autograder.grading.journal import Journal
 from autograder.grading.limits import Limits
 from autograder.grading.worker import Job, Outcome
+from autograder.waiting import wait_until
 from tests import nbgrader_course as ng
 
 A = "07-review"
@@ -168,6 +169,21 @@ class Teacher(threading.Thread):
         assert self.error is None, f"grade --farm failed: {self.error!r} {self.said}"
         assert self.outcomes is not None
         return self.outcomes
+
+
+def grade_victim(
+    farm: Farm, where: Path, victim: tuple[str, str]
+) -> tuple[Path, Teacher, Host, str]:
+    """The demo course with only ``victim``, its ``grade --farm`` started in a teacher thread,
+    and the host and lease that grade it, once its engine runs (the moment a fault test strikes)."""
+    course = demo_course(where, {victim})
+    teacher = Teacher(course, [Job(*victim)], farm.url, visibility=VISIBILITY)
+    teacher.start()
+    host, lease = wait_until(
+        lambda: next(((h, le) for h in farm.hosts if (le := h.grading(*victim))), None),
+        timeout=300, interval=0.05, max_interval=0.1, what="the submission's engine runs",
+    )  # fmt: skip
+    return course, teacher, host, lease
 
 
 def journal_lines(course: Path) -> list[tuple[str, str]]:

@@ -10,10 +10,8 @@ from pathlib import Path
 import pytest
 
 from autograder.farm.hosts import Farm
-from autograder.grading.worker import Job
-from autograder.waiting import wait_until
 from tests import nbgrader_course as ng
-from tests.farm import VISIBILITY, Teacher, demo_course, journal_lines
+from tests.farm import grade_victim, journal_lines
 
 pytestmark = [pytest.mark.farm, pytest.mark.engine, pytest.mark.slow]
 VICTIM = ("partial", "02-build-run")  # about 6 s of grading after its engine starts
@@ -22,14 +20,8 @@ VICTIM = ("partial", "02-build-run")  # about 6 s of grading after its engine st
 def test_a_lost_hosts_submission_is_graded_once_elsewhere(
     graded_demo_class: Path, farm_hosts: Farm, tmp_path: Path
 ) -> None:
-    course = demo_course(tmp_path / "course", {VICTIM})
     marks = {h.name: h.log.stat().st_size for h in farm_hosts.hosts}
-    teacher = Teacher(course, [Job(*VICTIM)], farm_hosts.url, visibility=VISIBILITY)
-    teacher.start()
-    lost, lease = wait_until(
-        lambda: next(((h, le) for h in farm_hosts.hosts if (le := h.grading(*VICTIM))), None),
-        timeout=300, interval=0.05, max_interval=0.1, what="the submission's engine runs",
-    )  # fmt: skip
+    course, teacher, lost, lease = grade_victim(farm_hosts, tmp_path / "course", VICTIM)
     lost.kill()
     outcomes = teacher.result(timeout=600)
     graded = {

@@ -14,10 +14,9 @@ import pytest
 
 from autograder import procs
 from autograder.farm.hosts import Farm, Host
-from autograder.grading.worker import Job
 from autograder.waiting import wait_until
 from tests import nbgrader_course as ng
-from tests.farm import VISIBILITY, Teacher, demo_course, journal_lines
+from tests.farm import grade_victim, journal_lines
 
 pytestmark = [pytest.mark.farm, pytest.mark.engine, pytest.mark.slow]
 VICTIM = ("partial", "02-build-run")  # about 6 s of grading after its engine starts
@@ -26,13 +25,7 @@ VICTIM = ("partial", "02-build-run")  # about 6 s of grading after its engine st
 def test_a_killed_slots_leases_are_removed_while_its_worker_runs(
     graded_demo_class: Path, farm_hosts: Farm, tmp_path: Path
 ) -> None:
-    course = demo_course(tmp_path / "course", {VICTIM})
-    teacher = Teacher(course, [Job(*VICTIM)], farm_hosts.url, visibility=VISIBILITY)
-    teacher.start()
-    host, lease = wait_until(
-        lambda: next(((h, le) for h in farm_hosts.hosts if (le := h.grading(*VICTIM))), None),
-        timeout=300, interval=0.05, max_interval=0.1, what="the submission's engine runs",
-    )  # fmt: skip
+    course, teacher, host, lease = grade_victim(farm_hosts, tmp_path / "course", VICTIM)
     starts, worker = host.starts, procs.Process(host.worker_pid())
     slot = host.owner(lease)
     leases = host.leases_of(slot)  # the one grading, and any other it started (a warm one)
