@@ -107,18 +107,23 @@ KERNEL_READY_OR_REFUSED_JS = f"""() => ({KERNEL_READY_JS})() ||
     .some(d => d.textContent.includes('{KERNEL_ERROR}'))"""
 
 
-def _open_and_run_all(page, hub: ClassHub, name: str) -> None:
-    """02 opened on a reset workspace, its kernel ready, Run All. If the proxy refuses the
-    kernel start (seen once in CI: "Error Starting Kernel … 503"), the student's way out is to
-    reload the page; that is done once and said in the test's output, never silently."""
-    page.goto(f"{hub.url}user/{name}/lab/tree/{NOTEBOOK}?reset")
+def _kernel_ready(page, name: str, what: str) -> None:
+    """``what``'s kernel is ready. If the proxy refuses the kernel start ("Error Starting Kernel
+    … 503", the proxy's write to the student's server failed with EPIPE: seen twice in CI, once
+    for each of the two kernels this test waits for), the student's way out is to reload the
+    page; that is done once and said in the test's output, never silently."""
     page.wait_for_function(KERNEL_READY_OR_REFUSED_JS, timeout=120_000)
     if not page.evaluate(KERNEL_READY_JS):
         said = page.locator(".jp-Dialog").all_inner_texts()
-        said = f"{name}: the kernel did not start ({said}); the page was reloaded once"
-        warnings.warn(said, stacklevel=2)
+        warnings.warn(f"{name}: {what}'s kernel did not start ({said}); reloaded once", stacklevel=2)
         page.reload()
         page.wait_for_function(KERNEL_READY_JS, timeout=120_000)
+
+
+def _open_and_run_all(page, hub: ClassHub, name: str) -> None:
+    """02 opened on a reset workspace, its kernel ready, Run All."""
+    page.goto(f"{hub.url}user/{name}/lab/tree/{NOTEBOOK}?reset")
+    _kernel_ready(page, name, SECTION)
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
 
 
@@ -177,7 +182,7 @@ def test_two_students_work_on_02_and_the_teacher_grades_them(
                 browser, class_hub, name, class_hub.passwords[name], shot=shot
             )
             expect(page.locator(".jp-Notebook")).to_contain_text("시작하기", timeout=120_000)
-            page.wait_for_function(KERNEL_READY_JS, timeout=120_000)  # the welcome's kernel
+            _kernel_ready(page, name, "the welcome")
             _fetch(page)
             _answer(class_servers[name][0], SOLVES[name])
         for name, page in pages.items():  # both run at once, on the same port
