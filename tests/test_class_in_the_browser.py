@@ -115,7 +115,8 @@ def _kernel_ready(page, name: str, what: str) -> None:
     page.wait_for_function(KERNEL_READY_OR_REFUSED_JS, timeout=120_000)
     if not page.evaluate(KERNEL_READY_JS):
         said = page.locator(".jp-Dialog").all_inner_texts()
-        warnings.warn(f"{name}: {what}'s kernel did not start ({said}); reloaded once", stacklevel=2)
+        said = f"{name}: {what}'s kernel did not start ({said}); the page was reloaded once"
+        warnings.warn(said, stacklevel=2)
         page.reload()
         page.wait_for_function(KERNEL_READY_JS, timeout=120_000)
 
