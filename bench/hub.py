@@ -92,8 +92,11 @@ def one_class(n: int, state: Path, roster: Path) -> dict:
             return student, ready, s, s.kernel()
 
         t0 = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=n) as pool:
-            started = list(pool.map(start, _ids(n)))
+        try:
+            with ThreadPoolExecutor(max_workers=n) as pool:
+                started = list(pool.map(start, _ids(n)))
+        except (RuntimeError, TimeoutError) as exc:  # the hub's reason, not just "see the log"
+            raise RuntimeError(f"{exc}\n{_hub_errors(state)}") from exc
         all_ready = time.perf_counter() - t0
 
         def cell(item) -> list[float]:
@@ -123,6 +126,16 @@ def one_class(n: int, state: Path, roster: Path) -> dict:
         "student_mb": sorted(rss.values()),
         "hub_mb": hub_mb,
     }
+
+
+def _hub_errors(state: Path, lines: int = 12) -> str:
+    """The last warnings and errors of the hub's log (why a spawn failed)."""
+    try:
+        log = (state / "hub.log").read_text(errors="replace").splitlines()
+    except OSError as exc:
+        return f"(the hub's log is unreadable: {exc})"
+    found = [ln for ln in log if ln.startswith(("[E", "[W")) or "Error" in ln or "Timeout" in ln]
+    return "the hub's log said:\n" + "\n".join(found[-lines:] or log[-lines:])
 
 
 def _stop_quietly(hub, student: str) -> None:
