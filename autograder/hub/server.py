@@ -21,7 +21,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import procs, waiting
+from .. import jail, procs, waiting
 from ..errors import CourseError
 from ..grading import limits
 from . import accounts, config, exchange, proxy, roster, student_engine
@@ -68,6 +68,7 @@ def up(
     if current.running:
         echo(current.text())
         return current
+    jail.ensure_packages()  # each student's engine is rootless (rootlesskit, slirp4netns, uidmap)
     new = accounts.write(state, found)
     exchange.mount(state)
     command = proxy.install(state)
