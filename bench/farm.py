@@ -188,11 +188,19 @@ def markdown(res: dict) -> tuple[list[str], str]:
     runs = {int(k): v for k, v in res["runs"].items()}
     rate = {n: res["n"] / r["wall"] * 60 for n, r in sorted(runs.items())}
     best = max(rate.values())
+    mix = res.get("mix", {})
+    if mix.get("runs"):  # what a teacher grades: the verdict is on the class's mix
+        m = {k: common.summary(v).median for k, v in pieces(mix).items()}
+        mix_share = (m["dispatch"] + m["transit"] + m["merge"]) / m["grading"]
+        said = f"{mix_share:.1%} on a class's mix of {mix['n']}"
+        said += f" ({share:.1%} on the {res['n']} cheapest)"
+    else:
+        mix_share, said = share, f"{share:.1%} on the {res['n']} cheapest"
     headline = [
         "9. Farm: queue overhead ÷ grading; throughput 1/2/3 hosts",
-        f"{share:.1%}; " + " / ".join(f"{r:.1f}" for r in rate.values()) + " per min",
+        f"{said}; " + " / ".join(f"{r:.1f}" for r in rate.values()) + " per min",
         f"≤ {TARGET:.0%}",
-        common.verdict(share, TARGET),
+        common.verdict(mix_share, TARGET),
     ]
     merge = p["merge"].median
     ceiling = 60 / merge if merge > 0 else float("inf")
