@@ -19,11 +19,12 @@ from kombu.exceptions import OperationalError
 from ..errors import CourseError
 from ..grading.limits import Limits
 from ..grading.worker import Job, Outcome
-from . import kit, payload, tasks
+from . import kit, lost, payload, tasks
 from .app import create_app, ping, redact, store
 from .attempts import Attempts
 
 REDIS_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OperationalError)
+LOOK = 5.0  # seconds without news before the stored results (and lost submissions) are looked at
 
 
 def grade(
@@ -57,29 +58,47 @@ def grade(
             kits[name] = kit.build(course, name, merger.lock)
             _patiently(lambda k=kits[name]: kit.publish(redis, k), patience, echo)
         collector = Collector(course, merger, Attempts(redis, app.farm_max_attempts))
+        messages = {}
         for job in todo:
             message = payload.submission_message(
                 course, job, kit=kits[job.assignment].sha, time_limit=time_limit, limits=limits
             )
             tid = payload.task_id(message)
             collector.expect(tid, job, message["fingerprint"])
+            messages[tid] = message
             _patiently(lambda m=message, t=tid: _send_once(app, m, t), patience, echo)
+
+        def send_again(tids: set[str]) -> None:
+            """Submissions Redis lost: their kits and messages once more."""
+            for name in sorted({collector.expected[t][0].assignment for t in tids}):
+                kit.publish(redis, kits[name])
+            for tid in sorted(tids):
+                tasks.send(app, messages[tid])
+
         echo(f"grading {len(todo)} submissions on the farm at {redact(url)} ({_workers(app)})")
         with progress(len(todo)) as bar:
-            _collect(app, collector, bar, interval=interval, patience=patience, echo=echo)
+            _collect(
+                app, collector, bar, interval=interval, patience=patience, echo=echo,
+                send_again=send_again,
+            )  # fmt: skip
         return collector.outcomes
     finally:
         app.close()
 
 
-def _collect(app, collector: Collector, bar, *, interval: float, patience: float, echo) -> None:
+def _collect(
+    app, collector: Collector, bar, *, interval: float, patience: float, echo,
+    send_again: Callable[[set[str]], None] | None = None,
+) -> None:  # fmt: skip
     """Merge results as they come until every expected one is in; wait for Redis through a
     restart (it keeps queue and results on disk: appendonly yes). Results are announced on a
     pub/sub channel, and one announced while that channel reconnected (a Redis restart) is
     never heard: so every ``wait`` seconds, and after each reconnection, the results already
-    stored are read directly."""
+    stored are read directly. Submissions Redis lost (a crash that lost its last writes, a
+    Redis started without its file) are found then too, and sent again (``send_again``)."""
     down_since: float | None = None
-    wait = max(5.0, 20 * interval)
+    wait = max(LOOK, 20 * interval)
+    suspects: set[str] = set()  # held nowhere at the last look
     while pending := [tid for tid in collector.expected if tid not in collector.handled]:
         try:
             for tid, meta in app.backend.get_many(pending, interval=0, max_iterations=1):
@@ -93,6 +112,16 @@ def _collect(app, collector: Collector, bar, *, interval: float, patience: float
                 down_since = None
                 _take(app, collector, bar, tid, meta)
         except (TimeoutError, CeleryTimeout):  # nothing heard for a while: read them again
+            if send_again is not None:
+                with contextlib.suppress(*REDIS_DOWN):  # the next look waits for Redis
+                    now_lost = lost.lost(app, pending)
+                    gone, suspects = now_lost & suspects, now_lost - suspects
+                    if gone:
+                        echo(
+                            f"{len(gone)} submissions are nowhere in Redis (not queued, not in "
+                            "a worker's hands, no result: Redis lost them): sent again"
+                        )
+                        send_again(gone)
             continue
         except REDIS_DOWN as exc:
             now = time.monotonic()
