@@ -181,6 +181,19 @@ def mix_markdown(res: dict) -> list[str]:
     ]
 
 
+def share_of(res: dict) -> float:
+    """Queue overhead (enqueue → start + result → merged) ÷ grading, medians of ``res``."""
+    m = {k: common.summary(v).median for k, v in pieces(res).items()}
+    return (m["dispatch"] + m["transit"] + m["merge"]) / m["grading"]
+
+
+def verdict_share(res: dict) -> float:
+    """The share the target is judged on: the class's mix (what a teacher grades) if it was
+    measured, else the cheap submissions."""
+    mix = res.get("mix", {})
+    return share_of(mix) if mix.get("runs") else share_of(res)
+
+
 def markdown(res: dict) -> tuple[list[str], str]:
     p = {k: common.summary(v) for k, v in pieces(res).items()}
     overhead = p["dispatch"].median + p["transit"].median + p["merge"].median
@@ -188,14 +201,10 @@ def markdown(res: dict) -> tuple[list[str], str]:
     runs = {int(k): v for k, v in res["runs"].items()}
     rate = {n: res["n"] / r["wall"] * 60 for n, r in sorted(runs.items())}
     best = max(rate.values())
-    mix = res.get("mix", {})
-    if mix.get("runs"):  # what a teacher grades: the verdict is on the class's mix
-        m = {k: common.summary(v).median for k, v in pieces(mix).items()}
-        mix_share = (m["dispatch"] + m["transit"] + m["merge"]) / m["grading"]
-        said = f"{mix_share:.1%} on a class's mix of {mix['n']}"
-        said += f" ({share:.1%} on the {res['n']} cheapest)"
-    else:
-        mix_share, said = share, f"{share:.1%} on the {res['n']} cheapest"
+    mix_share = verdict_share(res)
+    said = f"{share:.1%} on the {res['n']} cheapest"
+    if res.get("mix", {}).get("runs"):
+        said = f"{mix_share:.1%} on a class's mix of {res['mix']['n']} ({said})"
     headline = [
         "9. Farm: queue overhead ÷ grading; throughput 1/2/3 hosts",
         f"{said}; " + " / ".join(f"{r:.1f}" for r in rate.values()) + " per min",

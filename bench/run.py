@@ -319,7 +319,7 @@ def where_the_time_goes(results) -> list[str]:
     if "farm" in results:
         parts = {k: common.summary(v).median for k, v in farm.pieces(results["farm"]).items()}
         overhead = parts["dispatch"] + parts["transit"] + parts["merge"]
-        if overhead / parts["grading"] > farm.TARGET:
+        if farm.verdict_share(results["farm"]) > farm.TARGET:
             missed += 1
             out += [
                 f"**9. Farm ({overhead / parts['grading']:.1%} > {farm.TARGET:.0%}).** Per "
