@@ -203,14 +203,19 @@ def _check_scores(who: str, chosen, got: dict) -> None:
         raise common.BenchBroken(f"{who} produced wrong scores:\n" + "\n".join(wrong))
 
 
+def the_class(settings: common.Settings, shared: dict) -> Path:
+    """The class of 20, built once per bench run."""
+    if "master" not in shared:
+        say("building the class (20 submissions, 2 assignments) …")
+        shared["master"] = build_master(settings.tmp)
+    return shared["master"]
+
+
 def class_run(settings: common.Settings, shared: dict, n: int) -> dict:
     """Our grading of a class of ``n``, once per bench run (figures 2–5 share it)."""
     runs = shared.setdefault("ours", {})
     if n not in runs:
-        if "master" not in shared:
-            say("building the class (20 submissions, 2 assignments) …")
-            shared["master"] = build_master(settings.tmp)
-        runs[n] = run_ours(settings, shared["master"], n, None)
+        runs[n] = run_ours(settings, the_class(settings, shared), n, None)
     return runs[n]
 
 
@@ -218,11 +223,8 @@ def sampled_run(settings: common.Settings, shared: dict, n: int) -> list:
     """A run of our grading of a class of ``n`` with its memory sampled (figure 5), apart from
     the timed runs; its samplers."""
     if "samplers" not in shared:
-        if "master" not in shared:
-            say("building the class (20 submissions, 2 assignments) …")
-            shared["master"] = build_master(settings.tmp)
         shared["samplers"] = []
-        run_ours(settings, shared["master"], n, shared["samplers"])
+        run_ours(settings, the_class(settings, shared), n, shared["samplers"])
     return shared["samplers"]
 
 

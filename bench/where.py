@@ -35,16 +35,13 @@ LINE = re.compile(r"^(\d{9,}\.\d+) \[[^|\]]+\|(\w+)\] (.*)$")
 
 
 def run(settings: common.Settings, shared: dict) -> dict:
-    if "master" not in shared:
-        shared["master"] = grading.build_master(settings.tmp)
+    master = grading.the_class(settings, shared)
     blanks = [r for r in grading.roster() if r[1] == "blank"][: len(grading.ASSIGNMENTS)]
     course = settings.tmp / "profile"
     shutil.rmtree(course, ignore_errors=True)
-    shutil.copytree(shared["master"], course, ignore=shutil.ignore_patterns("submitted"))
+    shutil.copytree(master, course, ignore=shutil.ignore_patterns("submitted"))
     for student, _, a in blanks:
-        shutil.copytree(
-            shared["master"] / "submitted" / student / a, course / "submitted" / student / a
-        )
+        shutil.copytree(master / "submitted" / student / a, course / "submitted" / student / a)
     with open(course / "nbgrader_config.py", "a") as fh:
         fh.write(LOG_CONFIG)
     say(f"where the time goes: grading {len(blanks)} blank submissions one at a time, timed")
