@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from autograder.grading import launcher
@@ -43,6 +42,6 @@ def test_validators_and_modules_are_built_and_nothing_is_left(tmp_path: Path) ->
     )
     assert len(got["imported"]) == 4, f"imported ahead: {got['imported']}"
     assert list(tmp_path.iterdir()) == [], (
-        f"the preload left files in {tempfile.gettempdir()}: {list(tmp_path.iterdir())}"
+        f"the preload left files in its TMPDIR: {list(tmp_path.iterdir())}"
     )
     assert "alembic" not in done.stderr, f"nbgrader ran alembic: {done.stderr[-500:]}"
