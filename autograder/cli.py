@@ -426,6 +426,9 @@ def grade(
     farm,
 ) -> None:
     """Autograde COURSE's submitted/ with nbgrader, each submission on its own engine."""
+    from .grading import launcher
+
+    launcher.warm_up()  # first: the forkserver imports nbgrader while this process does (~1 s)
     from . import grade as grd
 
     defaults = _grade_defaults()
@@ -444,6 +447,7 @@ def grade(
         farm=farm,
         echo=click.echo,
     )
+    grd.before_exit()
     # a student's missing, broken or endless notebook is a grade (0), not a failure of grading
     sys.exit(1 if any(o.status == "error" for o in outcomes) else 0)
 

@@ -18,12 +18,14 @@ from pathlib import Path
 import docker
 import docker.errors
 
-from . import doctor, engine, exec_output, hints, shell
+from . import doctor, engine, exec_output, hints, images, shell
 from .errors import CourseError
 from .korean import particle
 
 HELLO_FILES = Path(__file__).parent / "course_files" / "hello"
 HELLO_REF = "study/hello:1.0"
+EVERY_IMAGE = (images.NODE, images.BUSYBOX)
+BUSYBOX_ONLY = (images.BUSYBOX,)
 
 
 @dataclass(frozen=True)
@@ -34,12 +36,20 @@ class Section:
     images: tuple[str, ...] = ()
     volumes: tuple[str, ...] = ()
     needs_hello: bool = False  # setup builds study/hello:1.0 from the reference files
+    # the course images its notebook starts from: what its setup checks, and all that the
+    # engine grading it holds (a template of busybox alone is 2 MB, of every image 131 MB)
+    base: tuple[str, ...] = EVERY_IMAGE
 
 
 SECTIONS: dict[str, Section] = {
     s.id: s
     for s in (
-        Section("01-concepts", "핵심 개념", containers=("concept-a", "concept-b", "life")),
+        Section(
+            "01-concepts",
+            "핵심 개념",
+            containers=("concept-a", "concept-b", "life"),
+            base=BUSYBOX_ONLY,
+        ),
         Section(
             "02-build-run",
             "실습 1 — 빌드와 실행",
@@ -71,6 +81,7 @@ SECTIONS: dict[str, Section] = {
             "볼륨과 바인드 마운트",
             containers=("data-demo", "scratch-demo", "bind-demo"),
             volumes=("mydata",),
+            base=BUSYBOX_ONLY,
         ),
         Section(
             "06-best-practices",
@@ -84,7 +95,7 @@ SECTIONS: dict[str, Section] = {
                 "study/pinned:1.0",
             ),
         ),
-        Section("07-review", "복습 문제"),
+        Section("07-review", "복습 문제", base=BUSYBOX_ONLY),
     )
 }
 
@@ -113,7 +124,7 @@ def setup(section_id: str, *, work_dir: str | os.PathLike | None = None) -> Work
     hints.install()  # a Korean hint under the SDK's common errors
     shell.install()  # `!docker …` lines end without pexpect's 0.1 s pause
     exec_output.install()  # exec_run keeps output a slow (throttled) kernel read late
-    report = doctor.run(quick=True)
+    report = doctor.run(quick=True, needed=images.named(section.base))
     if not report.ok:
         raise CourseError(
             "환경 점검 실패:\n" + report.text(korean=True), fix="`make lab`을 다시 실행하세요."

@@ -17,7 +17,7 @@ import secrets
 import shutil
 import subprocess
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,8 +116,14 @@ class Report:
         return f"<div><b>{title}</b>{table}</div>"
 
 
-def run(*, quick: bool = False, spec: engine.EngineSpec | None = None) -> Report:
-    """Run every check (``quick``: skip those that start containers)."""
+def run(
+    *,
+    quick: bool = False,
+    spec: engine.EngineSpec | None = None,
+    needed: Iterable[images.CourseImage] | None = None,
+) -> Report:
+    """Run every check (``quick``: skip those that start containers); ``needed``: the course
+    images that must be present (a section's setup asks for those it starts from), else all."""
     report = Report()
     add = report.findings.append
     add(_python_deps(import_them=not quick))
@@ -173,7 +179,7 @@ def run(*, quick: bool = False, spec: engine.EngineSpec | None = None) -> Report
         if not quick:
             add(_guarded("can run a container", lambda: _can_run(dc)))
             add(_guarded("port publishing", lambda: _port_publishing(dc)))
-        add(_course_images(dc))
+        add(_course_images(dc, needed))
         add(_free_disk(info.root_dir))
     finally:
         dc.close()
@@ -294,8 +300,10 @@ def _port_publishing(dc: docker.DockerClient) -> Finding:
     )
 
 
-def _course_images(dc: docker.DockerClient) -> Finding:
-    states = images.list_states(dc)
+def _course_images(
+    dc: docker.DockerClient, needed: Iterable[images.CourseImage] | None = None
+) -> Finding:
+    states = images.list_states(dc, images.COURSE_IMAGES if needed is None else needed)
     missing = [s.image.ref for s in states if s.status == "missing"]
     if missing:
         return Finding(

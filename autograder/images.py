@@ -48,6 +48,18 @@ COURSE_IMAGES: tuple[CourseImage, ...] = (
     ),
 )
 
+NODE, BUSYBOX = (image.ref for image in COURSE_IMAGES)
+
+
+def named(refs: Iterable[str]) -> tuple[CourseImage, ...]:
+    """The course images ``refs`` name (canonical names or aliases), in declaration order."""
+    wanted = set(refs)
+    unknown = wanted - {ref for image in COURSE_IMAGES for ref in image.refs}
+    if unknown:
+        raise ValueError(f"not course images: {', '.join(sorted(unknown))}")
+    return tuple(image for image in COURSE_IMAGES if wanted & set(image.refs))
+
+
 PULL_TIMEOUT = float(os.environ.get("DOCKER_COURSE_PULL_TIMEOUT", "20"))
 
 

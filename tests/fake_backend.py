@@ -9,9 +9,9 @@ from autograder.grading.backends import PrivateBackend
 
 
 class RecordingBackend(PrivateBackend):
-    def __init__(self, record: Any) -> None:
+    def __init__(self, record: Any, seeds: Any = None) -> None:
         self.record = record
-        super().__init__(seed_tar=None, limits=None)  # type: ignore[arg-type]
+        super().__init__(seeds, limits=None)
 
-    def _template(self):
+    def _template(self, tar):
         return None

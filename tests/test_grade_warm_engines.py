@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
+from autograder.seed import Seeds
 from tests.fake_backend import RecordingBackend
 
 WAIT = 30  # s: a bound on waiting for a background thread, never a pass/fail by speed
@@ -18,6 +20,7 @@ WAIT = 30  # s: a bound on waiting for a background thread, never a pass/fail by
 @dataclass
 class FakeEngine:
     name: str
+    tar: object = None  # the bundle its template holds
     docker_host: str = "unix:///nowhere"
     up: bool = True
     stopped: bool = False
@@ -39,12 +42,12 @@ class Record:
 
 
 class FakeBackend(RecordingBackend):
-    def _start_engine(self, name, cgroup):
+    def _start_engine(self, name, cgroup, tar=None):
         with self.record.lock:
             if self.record.fail_next:
                 self.record.fail_next -= 1
                 raise RuntimeError("engine would not start")
-            pe = FakeEngine(name)
+            pe = FakeEngine(name, tar)
             self.record.started.append(pe)
         self.record.gate.release()  # one more engine is up
         return pe
@@ -130,3 +133,20 @@ def test_no_engine_warms_for_leases_that_will_not_come(leases: int) -> None:
             with backend.lease():
                 pass
     assert len(record.started) == leases, f"{len(record.started)} engines for {leases} leases"
+
+
+def test_each_lease_gets_an_engine_of_its_sections_template() -> None:
+    record = Record()
+    seeds = Seeds(Path("all.tar"), {"01-concepts": Path("busybox.tar")})
+    order = ["01-concepts", "02-build-run", "01-concepts", "07-unknown"]
+    with FakeBackend(record, seeds) as backend:
+        backend.expect(order, at_once=2)
+        _wait_started(record, 2)
+        # asked in another order than announced: each still takes one of its own template
+        for section in ["02-build-run", "01-concepts", "07-unknown", "01-concepts"]:
+            with backend.lease(section) as lease:
+                got = next(pe for pe in record.started if pe.name == lease.netns).tar
+                assert got == seeds.tar(section), f"{section} leased an engine of {got}"
+    tars = sorted(str(pe.tar) for pe in record.started)
+    assert tars == ["all.tar", "all.tar", "busybox.tar", "busybox.tar"], tars
+    assert all(pe.stopped for pe in record.started), "an engine was left running"

@@ -49,7 +49,7 @@ class Record:
 
 
 class FakeBackend(RecordingBackend):
-    def _start_engine(self, name, cgroup):
+    def _start_engine(self, name, cgroup, tar=None):
         return FakeEngine(name)
 
     def _start_kernel(self, pe, cgroup):

@@ -341,7 +341,7 @@ class Farm:
         ensure_tools()
         dc = engine.client()
         try:  # what `make setup` gives a grading host: the course images' bundle, made once
-            seed.cached_bundle(dc, engine.project_root() / ".course" / "images")
+            seed.seeds(dc, engine.project_root() / ".course" / "images")
         finally:
             dc.close()
         self.redis.start()

@@ -6,6 +6,7 @@ problems go back as JSON. The teacher's machine merges them."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import shutil
@@ -190,7 +191,7 @@ class LocalGrader:
             course,
             job,
             scratch,
-            self._backend(limits).lease,
+            functools.partial(self._backend(limits).lease, job.assignment),
             time_limit=time_limit,
             lock=threading.Lock(),  # this course folder has no other writer
             listing=listing,

@@ -102,7 +102,7 @@ def _prepare(backend: str, echo: Callable[[str], None]) -> None:
         )
     dc = engine.client()
     try:
-        seed.cached_bundle(dc, engine.project_root() / ".course" / "images")
+        seed.seeds(dc, engine.project_root() / ".course" / "images")
     finally:
         dc.close()  # the slots are forked after: no inherited connection
     if backend.startswith("rootless"):

@@ -16,7 +16,7 @@ import queue
 import secrets
 import shutil
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,23 +109,29 @@ class _Backend:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def expect(self, leases: int, *, at_once: int) -> None:
-        """``leases`` more leases will come, ``at_once`` at a time (a backend may prepare)."""
+    def expect(self, leases: int | Sequence[str | None], *, at_once: int) -> None:
+        """``leases`` more leases will come (how many, or the section of each, in order),
+        ``at_once`` at a time (a backend may prepare)."""
+
+    def lease(self, section: str | None = None) -> contextlib.AbstractContextManager[Lease]:
+        raise NotImplementedError
 
     def close(self) -> None:
         pass
 
 
 class PrivateBackend(_Backend):
-    """Fresh private engines started from a template data-root (see ``seed.template``).
+    """Fresh private engines started from a template data-root (see ``seed.template``): of
+    the images the lease's section starts from (``seed.Seeds``), else of every course image.
 
     Teardown (dockerd takes ~1 s to stop) runs in the background while the next submission
     starts; :meth:`close` waits for every teardown and raises if one failed.
 
     Warm engines: after :meth:`expect`, the next leases' engines (with their jail and cgroup)
     start in the background while submissions run, at most ``at_once`` ahead and never more than
-    are still expected, so a lease takes an engine that is already up. A warm engine is as
-    fresh as one started on demand: nothing of a submission exists before its lease.
+    are still expected, so a lease takes an engine that is already up (the first warm one of
+    its section's template; none: it starts one). A warm engine is as fresh as one started on
+    demand: nothing of a submission exists before its lease.
 
     Kernels started ahead: a backend whose kernels run in a jail (:class:`RootlessBackend`)
     starts each engine's kernel with the engine (see :mod:`~autograder.grading.warm_kernel`);
@@ -137,10 +143,16 @@ class PrivateBackend(_Backend):
     kind = "private"  # what the report's backend column says
 
     def __init__(
-        self, seed_tar: Path, limits: Limits | None = DEFAULT_LIMITS, *, why_not_jailed: str = ""
+        self,
+        seeds: seed.Seeds | Path,
+        limits: Limits | None = DEFAULT_LIMITS,
+        *,
+        why_not_jailed: str = "",
     ) -> None:
-        self.seed_tar = seed_tar
-        self.template = self._template()
+        self.seeds = seeds if isinstance(seeds, seed.Seeds) else seed.Seeds(seeds)
+        self.seed_tar = self.seeds.full
+        self._templates: dict[Path, Path | None] = {}
+        self._template(self.seed_tar)  # made now: a backend that cannot seed fails here
         why_not = limits and limits_available()
         self.limits = None if why_not else limits
         self.warnings = [f"NO RESOURCE LIMITS: {why_not}"] if why_not else []
@@ -149,32 +161,36 @@ class PrivateBackend(_Backend):
         self._teardowns = ThreadPoolExecutor(max_workers=2, thread_name_prefix="teardown")
         self._pending: list[Future[None]] = []
         self._warming = ThreadPoolExecutor(max_workers=4, thread_name_prefix="warm")
-        self._warm: collections.deque[Future[tuple[PrivateEngine, Cgroup | None]]]
+        # (the bundle its template holds, the engine starting from it)
+        self._warm: collections.deque[tuple[Path, Future[tuple[PrivateEngine, Cgroup | None]]]]
         self._warm = collections.deque()
-        self._expected = 0  # leases still to come that may take a warm engine
+        self._expected: collections.deque[Path] = collections.deque()  # bundles of leases to come
         self._ahead = 0  # engines to keep warm
         self._warm_lock = threading.Lock()
         self._closed = False
         self._kernels: dict[str, WarmKernel] = {}  # engine name → its kernel
 
-    def expect(self, leases: int, *, at_once: int) -> None:
-        """``leases`` more leases will come, ``at_once`` at a time: start warming engines."""
+    def expect(self, leases: int | Sequence[str | None], *, at_once: int) -> None:
+        """``leases`` more leases will come (how many, or the section of each, in the order
+        they will be asked for), ``at_once`` at a time: start warming engines."""
+        sections = [None] * leases if isinstance(leases, int) else list(leases)
         with self._warm_lock:
-            self._expected, self._ahead = leases, max(0, at_once)
+            self._expected = collections.deque(self.seeds.tar(s) for s in sections)
+            self._ahead = max(0, at_once)
             self._refill()
 
     def _refill(self) -> None:  # with _warm_lock held
-        while not self._closed and len(self._warm) < min(self._ahead, self._expected):
-            self._warm.append(self._warming.submit(self._fresh))
-            self._expected -= 1
+        while not self._closed and self._expected and len(self._warm) < self._ahead:
+            tar = self._expected.popleft()
+            self._warm.append((tar, self._warming.submit(self._fresh, tar)))
 
-    def _fresh(self) -> tuple[PrivateEngine, Cgroup | None]:
+    def _fresh(self, tar: Path) -> tuple[PrivateEngine, Cgroup | None]:
         name = PREFIX + secrets.token_hex(4)
         cgroup = Cgroup(name, self.limits) if self.limits else None
         if cgroup:
             cgroup.create()  # before the engine: a rootless one starts inside it
         try:
-            pe = self._start_engine(name, cgroup)  # its stop removes the cgroup
+            pe = self._start_engine(name, cgroup, tar)  # its stop removes the cgroup
         except BaseException:
             if cgroup:
                 cgroup.remove()
@@ -190,12 +206,17 @@ class PrivateBackend(_Backend):
             self._kernels[pe.name] = kernel
         return pe, cgroup
 
-    def _take(self) -> tuple[PrivateEngine, Cgroup | None]:
-        """A warm engine that is up (waiting for it if it is still starting), else a new one."""
+    def _take(self, tar: Path) -> tuple[PrivateEngine, Cgroup | None]:
+        """A warm engine from ``tar``'s template that is up (waiting for it if it is still
+        starting), else a new one."""
         with self._warm_lock:
-            warm = self._warm.popleft() if self._warm else None
-            if warm is None and self._expected > 0:
-                self._expected -= 1
+            found = next((i for i, (t, _) in enumerate(self._warm) if t == tar), None)
+            warm = None
+            if found is not None:
+                warm = self._warm[found][1]
+                del self._warm[found]
+            elif tar in self._expected:  # it was to come later: this lease starts it now
+                self._expected.remove(tar)
             self._refill()
         if warm is not None:
             try:
@@ -206,11 +227,13 @@ class PrivateBackend(_Backend):
                 if pe.alive():
                     return pe, cgroup
                 self._retire(pe)
-        return self._fresh()
+        return self._fresh(tar)
 
     @contextlib.contextmanager
-    def lease(self) -> Iterator[Lease]:
-        pe, cgroup = self._take()
+    def lease(self, section: str | None = None) -> Iterator[Lease]:
+        """An engine holding the images ``section`` starts from (``None``: every course
+        image), for one submission."""
+        pe, cgroup = self._take(self.seeds.tar(section))
         kernel = self._kernels.get(pe.name)
         lease = Lease(
             self.kind,
@@ -246,10 +269,10 @@ class PrivateBackend(_Backend):
         kernels: nbgrader's whole environment, with the submission's paths, is theirs)."""
         return None
 
-    def _start_engine(self, name: str, cgroup: Cgroup | None) -> PrivateEngine:
+    def _start_engine(self, name: str, cgroup: Cgroup | None, tar: Path) -> PrivateEngine:
         pe = PrivateEngine(
             name,
-            template=self.template,
+            template=self._template(tar),
             cgroup_parent=cgroup.parent if cgroup else None,
             disk_mb=self.limits.disk_mb if self.limits else None,
         )
@@ -264,13 +287,16 @@ class PrivateBackend(_Backend):
     def _stop_engine(self, pe: PrivateEngine) -> None:
         pe.stop()
 
-    def _template(self) -> Path | None:
-        return seed.template(self.seed_tar)
+    def _template(self, tar: Path) -> Path | None:
+        """The template of ``tar``'s images (made on first use)."""
+        if tar not in self._templates:
+            self._templates[tar] = seed.template(tar)
+        return self._templates[tar]
 
     def close(self) -> None:
         with self._warm_lock:
             self._closed = True
-            unused, self._warm = list(self._warm), collections.deque()
+            unused, self._warm = [f for _, f in self._warm], collections.deque()
         self._warming.shutdown(wait=True, cancel_futures=True)
         for future in unused:  # warm engines no lease took
             if not future.cancelled() and future.exception() is None:
@@ -290,10 +316,14 @@ class RootlessBackend(PrivateBackend):
     kind = "rootless"
 
     def __init__(
-        self, seed_tar: Path, limits: Limits | None = DEFAULT_LIMITS, *, tree: Path | None = None
+        self,
+        seeds: seed.Seeds | Path,
+        limits: Limits | None = DEFAULT_LIMITS,
+        *,
+        tree: Path | None = None,
     ) -> None:
         jail.ensure_packages()
-        super().__init__(seed_tar, limits)
+        super().__init__(seeds, limits)
         self.tree = tree  # Docker from the sid tree (native overlay diff), else Debian's 20.10
         self._slots: queue.SimpleQueue[jail.Slot] = queue.SimpleQueue()
         self._all_slots: list[jail.Slot] = []
@@ -309,8 +339,8 @@ class RootlessBackend(PrivateBackend):
         finally:
             self._slots.put(slot)
 
-    def _template(self) -> Path | None:
-        return None  # one per grading user, made on its first lease
+    def _template(self, tar: Path) -> Path | None:
+        return None  # one per grading user and bundle, made on its first lease
 
     def _take_slot(self) -> jail.Slot:
         try:
@@ -321,13 +351,13 @@ class RootlessBackend(PrivateBackend):
                 self._all_slots.append(slot)
                 return slot
 
-    def _start_engine(self, name: str, cgroup: Cgroup | None) -> PrivateEngine:
+    def _start_engine(self, name: str, cgroup: Cgroup | None, tar: Path) -> PrivateEngine:
         slot = self._take_slot()
         try:
             pe = RootlessEngine(
                 name,
                 user=slot.user,
-                template=seed.template(self.seed_tar, user=slot.user, tree=self.tree),
+                template=seed.template(tar, user=slot.user, tree=self.tree),
                 cgroup=cgroup,  # it starts inside: its containers are under the same limits
                 disk_mb=self.limits.disk_mb if self.limits else None,
                 tree=self.tree,
@@ -402,7 +432,7 @@ class SharedBackend(_Backend):
     name = "SHARED engine, one at a time"
 
     @contextlib.contextmanager
-    def lease(self) -> Iterator[Lease]:
+    def lease(self, section: str | None = None) -> Iterator[Lease]:
         dc = engine.client()
         try:
             _reset(dc)
