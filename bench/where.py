@@ -59,6 +59,10 @@ def run(settings: common.Settings, shared: dict) -> dict:
     if proc.returncode != 0 or not out.exists():
         raise common.BenchBroken(f"profiling run failed:\n{common.tail(err)}")
     got = json.loads(out.read_text())
+    failed = [f"{o['key']}: {o['status']} {o['problems']}" for o in got["outcomes"]
+              if o.get("status") != "graded"]  # fmt: skip
+    if failed:  # its phases would time a failure, not grading
+        raise common.BenchBroken("a profiled submission was not graded: " + "; ".join(failed))
     subs = []
     for o in got["outcomes"]:
         scratch = course / ".grading" / o["scratch"]
@@ -196,25 +200,29 @@ def _child(course: str, out: str) -> None:
 
     def grade_one(course_dir, job, scratch, *args, **kwargs):
         started = time.time()
+        outcome = None
         try:
-            return original_one(course_dir, job, scratch, *args, **kwargs)
+            outcome = original_one(course_dir, job, scratch, *args, **kwargs)
+            return outcome
         finally:
             spans[f"{job.student}/{job.assignment}"] = {
                 "start": started,
                 "end": time.time(),
                 "scratch": Path(scratch).name,
                 "lease": leases[-1] if leases else {},
+                "status": outcome.status if outcome else "raised",
+                "problems": list(outcome.problems) if outcome else [],
             }
             leases.clear()
 
     def wrap_lease(lease):
         @contextlib.contextmanager
-        def timed():
+        def timed(*args, **kwargs):  # (the section whose template the engine starts from)
             record: dict[str, tuple[float, float]] = {}
             t0 = time.time()
             left = t0
             try:
-                with lease() as got:
+                with lease(*args, **kwargs) as got:
                     record["enter"] = (t0, time.time())
                     try:
                         yield got
