@@ -44,6 +44,7 @@ class Settings:
     tmp: Path = Path(tempfile.gettempdir())
     floor_repeats: int = 2  # figure 1 (each repeat runs all 7 notebooks twice: ~2.5 min)
     lease_repeats: int = 5  # figure 3
+    grading_repeats: int = 3  # figure 2: pairs of runs (ours, plain nbgrader), ~2 min a pair
     lab_repeats: int = 3  # figure 6
 
 
