@@ -93,6 +93,8 @@ def main(
             )
         else:
             engines, jobs = _backend(backend, jobs or default_jobs(limits), limits, echo)
+            if ahead:
+                ahead.workers = jobs  # a worker idle at the end gives feedback early
             echo(f"grading {len(todo)} submissions with {jobs} workers ({engines.name})")
             started = time.monotonic()
             outcomes = _grade_here(course, todo, engines, jobs, time_limit, merger)
@@ -109,7 +111,7 @@ def main(
     calls = [["export", "--to", str(report_dir / "grades.csv")]]
     if ahead:  # a killed run may not have written feedback: "graded earlier" gets it again
         names = sorted({o.job.assignment for o in outcomes if o.status in GRADED})
-        calls += [["generate_feedback", n, "--force"] for n in names if n not in ahead.started]
+        calls += [args for n in names if (args := ahead.rest(n)) is not None]
     # nbgrader's export and feedback only read the gradebook, all merged by now: they run side
     # by side, and beside the reports written here
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="nbgrader") as pool:
@@ -227,32 +229,71 @@ GRADED = {"graded", "graded earlier"}  # outcomes with feedback to give
 class FeedbackAhead:
     """nbgrader's feedback of an assignment as soon as the last of its submissions in this run
     is merged, on a thread of its own, while the next assignments grade (the run grades them
-    one after another); the last assignment's waits for the end of the run, where it runs
-    beside the export and the reports. Feedback only reads: the gradebook rows and autograded
-    files of an assignment whose every submission is merged."""
+    one after another). Feedback only reads: the gradebook rows and autograded files of an
+    assignment whose every submission is merged.
 
-    def __init__(self, course: Path, todo: list[Job]) -> None:
+    The last assignment's would wait for the end of the run (beside the export and the
+    reports). So once no submission is left to start and a worker is idle (``workers``: how
+    many grade at once), the feedback of the last assignment's submissions merged by then
+    starts on that idle core, each of those students by name; the end of the run gives it to
+    every other student of the assignment (:meth:`rest`)."""
+
+    def __init__(self, course: Path, todo: list[Job], *, workers: int | None = None) -> None:
         self.course = course
         self.left = Counter(job.assignment for job in todo)
         self.graded: set[str] = set()
         self.started: dict[str, Future] = {}
+        self.workers = workers
+        self.last = todo[-1].assignment if todo else None
+        self.students = {job.student for job in todo if job.assignment == self.last}
+        self.merged_students: set[str] = set()  # of the last assignment, graded and merged
+        self.early: set[str] = set()  # of the last assignment, given their feedback early
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feedback")
 
     def merged(self, outcome: Outcome) -> None:
         name = outcome.job.assignment
         if outcome.status in GRADED:
             self.graded.add(name)
+            if name == self.last:
+                self.merged_students.add(outcome.job.student)
         self.left[name] -= 1
         others = sum(n for other, n in self.left.items() if other != name)
         if self.left[name] == 0 and name in self.graded and others > 0:
             args = ["generate_feedback", name, "--force"]
             self.started[name] = self._pool.submit(_nbgrader, self.course, args)
+        unmerged = sum(self.left.values())
+        if self.workers and 0 < unmerged < self.workers and not self.early:
+            self._start_early()
+
+    def _start_early(self) -> None:
+        batch = set(self.merged_students)
+        if not batch or any("," in student for student in self.students):
+            return  # nothing to give yet; or a name nbgrader's exclusion list cannot hold
+        assert self.last is not None
+        autograded = {p.parent.name for p in self.course.glob(f"autograded/*/{self.last}")}
+        others = sorted((self.students | autograded) - batch)
+        args = ["generate_feedback", self.last, "--force", *_excluding(others)]
+        self.early = batch
+        self.started[f"{self.last} (early)"] = self._pool.submit(_nbgrader, self.course, args)
+
+    def rest(self, name: str) -> list[str] | None:
+        """The end of the run's feedback call for ``name``: all of it, the students not given
+        theirs early, or ``None`` (given all of it ahead)."""
+        if name in self.started:
+            return None
+        return ["generate_feedback", name, "--force"] + (
+            _excluding(sorted(self.early)) if name == self.last else []
+        )
 
     def wait(self) -> None:
         """Wait for the feedback started ahead; its first failure is raised."""
         self._pool.shutdown(wait=True)
         for name in sorted(self.started):
             self.started[name].result()
+
+
+def _excluding(students: list[str]) -> list[str]:
+    return [f"--CourseDirectory.student_id_exclude={','.join(students)}"] if students else []
 
 
 def _merge(course: Path, outcome: Outcome, lock: threading.Lock, gb: gradebook.Gradebook) -> None:

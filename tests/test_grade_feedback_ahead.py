@@ -61,3 +61,41 @@ def test_a_failure_is_raised_by_wait(calls, tmp_path: Path) -> None:
     ahead.merged(_outcome("kim", "broken"))
     with pytest.raises(CourseError, match="broken"):
         ahead.wait()
+
+
+def test_an_idle_worker_gives_the_last_assignment_its_feedback_early(calls, tmp_path) -> None:
+    """Two workers: once a single submission is left, the last assignment's merged students
+    get their feedback by name; the run's end gives it to the rest (the last one, and one
+    graded in an earlier run), never twice."""
+    (tmp_path / "autograded" / "old" / "02").mkdir(parents=True)  # graded by an earlier run
+    todo = [Job(s, a) for a in ("01", "02") for s in ("kim", "lee", "park")]
+    ahead = grade.FeedbackAhead(tmp_path, todo, workers=2)
+    for job in todo[:4]:  # 01 done; two of 02 still to come, both in flight
+        ahead.merged(_outcome(job.student, job.assignment))
+    assert ahead.early == set(), f"feedback given early with nothing of 02 merged: {ahead.early}"
+    ahead.merged(_outcome("kim", "02"))  # one left, one worker idle
+    ahead.merged(_outcome("lee", "02"))
+    ahead.wait()
+    early = [
+        "generate_feedback",
+        "02",
+        "--force",
+        "--CourseDirectory.student_id_exclude=lee,old,park",
+    ]
+    assert calls == [["generate_feedback", "01", "--force"], early], calls
+    assert ahead.rest("02") == [
+        "generate_feedback",
+        "02",
+        "--force",
+        "--CourseDirectory.student_id_exclude=kim",
+    ], ahead.rest("02")
+    assert ahead.rest("01") is None, "01's feedback would be given twice"
+
+
+def test_without_workers_nothing_is_given_early(calls, tmp_path) -> None:
+    todo = [Job(s, "01") for s in ("kim", "lee")]
+    ahead = grade.FeedbackAhead(tmp_path, todo)  # the farm: its workers are not counted
+    ahead.merged(_outcome("kim", "01"))
+    ahead.merged(_outcome("lee", "01"))
+    ahead.wait()
+    assert calls == [] and ahead.rest("01") == ["generate_feedback", "01", "--force"], calls
