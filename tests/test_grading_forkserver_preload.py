@@ -1,5 +1,6 @@
 """The grading forkserver builds, once, what every nbgrader fork would otherwise build again:
-nbformat's schema validators and SQLAlchemy's first gradebook, and leaves no file behind."""
+nbformat's schema validators and SQLAlchemy's first gradebook, and leaves no file behind; its
+last preload freezes what it built, so the forks' garbage collections leave it shared."""
 
 from __future__ import annotations
 
@@ -11,19 +12,20 @@ from pathlib import Path
 from autograder.grading import launcher
 
 PROBE = """
-import json, sys
+import gc, json, sys
 import autograder.grading.preload
 from nbformat import validator
 print(json.dumps({
     "validators": [list(k) for k in validator.validators],
     "imported": [m for m in ("IPython", "ipykernel.kernelspec", "sqlalchemy.dialects.sqlite",
                              "autograder.grading.sanitize") if m in sys.modules],
+    "frozen": gc.get_freeze_count(),
 }))
 """
 
 
-def test_the_forkserver_preloads_it() -> None:
-    assert "autograder.grading.preload" in launcher.PRELOAD
+def test_the_forkserver_preloads_it_last() -> None:
+    assert launcher.PRELOAD[-1] == "autograder.grading.preload", launcher.PRELOAD
 
 
 def test_validators_and_modules_are_built_and_nothing_is_left(tmp_path: Path) -> None:
@@ -41,6 +43,7 @@ def test_validators_and_modules_are_built_and_nothing_is_left(tmp_path: Path) ->
         f"validators built: {sorted(keys)}"
     )
     assert len(got["imported"]) == 4, f"imported ahead: {got['imported']}"
+    assert got["frozen"] > 100_000, f"{got['frozen']} objects frozen after the preload"
     assert list(tmp_path.iterdir()) == [], (
         f"the preload left files in its TMPDIR: {list(tmp_path.iterdir())}"
     )

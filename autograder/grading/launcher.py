@@ -34,7 +34,7 @@ PRELOAD = [
     "nbgrader.apps.nbgraderapp",
     "nbgrader.preprocessors",
     "autograder.grading.audit",
-    "autograder.grading.preload",  # what each fork would build again (see there)
+    "autograder.grading.preload",  # what each fork would build again (see there); the last
 ]
 
 _context = multiprocessing.get_context("forkserver")
