@@ -132,6 +132,13 @@ class RootlessEngine(PrivateEngine):
         if self.cgroup is not None:
             self.cgroup.join(sub=ENGINE)
 
+    def _kill_containers(self) -> bool:
+        """Nothing to ask dockerd: its containers run inside the jail's pid namespace and the
+        lease's cgroup, which :meth:`stop` kills whole (the jail, then the cgroup) right after
+        dockerd. Asking dockerd to kill each one and clean up after it cost ~0.1 CPU-s a
+        running container, for a data-root that is deleted anyway."""
+        return True
+
     def _after_engine(self) -> None:
         """Bind the socket the engine just made (nothing of the submission has run yet) into
         the grader's root-only folder: the grader talks to *this* engine for the whole lease,
