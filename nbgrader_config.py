@@ -40,3 +40,5 @@ c.ClearSolutions.text_stub = "여기에 답을 쓰세요 (YOUR ANSWER HERE)"
 
 # feedback must not reveal hidden tests
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+# nbconvert's HTML export, without its second parse of a page it would not change (~0.1 s a page)
+c.GenerateFeedback.exporter_class = "autograder.grading.feedback_page.FeedbackExporter"
