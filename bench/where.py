@@ -3,7 +3,7 @@ of both assignments (nothing else running in the bench), every phase timed.
 
 No product code changes: the course's ``nbgrader_config.py`` (which the worker copies into each
 scratch folder) sets nbgrader's log to DEBUG with epoch timestamps, so ``autograde.log`` dates
-every step (kernel start, each cell, the audit after each grade cell, SaveAutoGrades); the
+every step (kernel start, each cell, the audit after each grade cell, the write); the
 child process wraps ``grade.grade_one`` and the backend's ``lease`` (best effort: if this
 version of the product is shaped differently, those two columns are left empty).
 
@@ -132,7 +132,7 @@ def phases(o: dict, scratch: Path) -> dict:
             sum(r[2] for r in cell_rows),
         ),
         ("kernel shut-down, audit report (last cell to next preprocessor)", after_exec - last_idle),
-        ("SaveAutoGrades, late penalties, write", last - after_exec),
+        ("after Execute: output limits, cell checks, write", last - after_exec),
     ]
     if lease:
         rows += [

@@ -25,8 +25,8 @@ from autograder.grading.audit import AuditedExecute
 from autograder.grading.sanitize import DropBadMetadata, DropOrphanIds
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import (
-    AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds, IgnorePattern,
-    LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades,
+    CheckCellMetadata, ClearOutput, DeduplicateIds, IgnorePattern, LimitOutput, OverwriteCells,
+    OverwriteKernelspec,
 )
 
 c.Autograde.sanitize_preprocessors = [
@@ -34,9 +34,11 @@ c.Autograde.sanitize_preprocessors = [
     OverwriteCells, CheckCellMetadata,
 ]
 
+# nbgrader's SaveAutoGrades and AssignLatePenalties are not run here: they would write only this
+# scratch gradebook, which nothing reads; the coordinator's merge scores the autograded notebook
+# into the course's gradebook (grading.gradebook; ~0.05-0.1 s of a core a submission)
 c.Autograde.autograde_preprocessors = [
-    AuditedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
-    AssignLatePenalties, CheckCellMetadata,
+    AuditedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, CheckCellMetadata,
 ]
 c.AuditedExecute.source_notebook = {source!r}
 c.AuditedExecute.report_path = {report!r}
