@@ -128,3 +128,31 @@ def test_a_merge_that_fails_midway_leaves_nothing(
     with Gradebook(gradebook.db_url(course)) as gb, pytest.raises(MissingEntry):
         found = gb.find_submission(A, "kim")
         pytest.fail(f"half a merge was committed: {[g.auto_score for g in found.grades]}")
+
+
+class RowLookups(Commits):
+    """Counts the SELECTs of grade or comment rows on every SQLAlchemy engine while open."""
+
+    def __enter__(self) -> RowLookups:
+        event.listen(Engine, "before_cursor_execute", self._count)
+        return self
+
+    def _count(self, _conn, _cursor, statement: str, *_args) -> None:
+        text = " ".join(statement.split())
+        if text.startswith("SELECT") and any(f"FROM {t} " in text for t in ("grade", "comment")):
+            self.n += 1
+
+    def __exit__(self, *exc) -> None:
+        event.remove(Engine, "before_cursor_execute", self._count)
+
+
+def test_the_merge_reads_each_notebooks_rows_once(course: Path, tmp_path: Path) -> None:
+    ours = _outcome(course, "ours", tmp_path / "a")
+    theirs = _outcome(course, "theirs", tmp_path / "b")
+    with RowLookups() as merged:
+        gradebook.merge(course, ours, threading.Lock())
+    with RowLookups() as nbgraders:
+        _nbgraders_way(course, theirs)
+    rows = len(_written(course, "ours"))
+    assert nbgraders.n >= rows > 5, f"nbgrader's way looked {rows} rows up {nbgraders.n} times"
+    assert merged.n == 2, f"the merge looked its {rows} rows up in {merged.n} queries, not 2"
