@@ -15,9 +15,9 @@ ranges for rootless engines; their processes are killed by uid when a lease ends
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import pwd
-import shlex
 import shutil
 import signal
 import subprocess
@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import system
+from . import jail_root, system
 from .errors import CourseError
 
 USER_PREFIX = "dcgrade"
@@ -46,12 +46,7 @@ PID_SUFFIX = ".pidns"  # NS_DIR/<jail>.pidns: its pid namespace
 # kernel refuses when sysfs is not fully visible. Disk images, which /sys/block/loop*/loop/
 # backing_file shows to everyone, have random names.)
 CGROUP_GROUP = "dcourse"
-_HIDE_LEASES = (
-    'for c in /sys/fs/cgroup/*/; do g="${{c}}{group}"; [ -d "$g" ] || continue; '
-    'mount -t tmpfs -o size=16k,mode=755 leases "$R$g"; '
-    'if [ -d "$g/{name}" ]; then mkdir "$R$g/{name}"; mount --bind "$g/{name}" "$R$g/{name}"; fi; '
-    'mount -o remount,ro "$R$g"; done'
-)
+JAIL_ROOT = Path(__file__).with_name("jail_root.py")  # builds the root: see there
 
 
 @dataclass(frozen=True)
@@ -210,13 +205,14 @@ class Jail:
         for attempt in range(BIND_TRIES):
             done = subprocess.run(
                 [*_pinned(attempt), "unshare", f"--mount={self.nsfile}", f"--ipc={self.ipcfile}",
-                 "--propagation", "private", "sh", "-euc", self._build_script(root)],
+                 "--propagation", "private", sys.executable, "-I", "-S", str(JAIL_ROOT),
+                 json.dumps(self._root_spec(root))],
                 capture_output=True, text=True, check=False,
             )  # fmt: skip
             if not _refused_bind(done):
                 break
             for ns in (self.nsfile, self.ipcfile):  # the IPC namespace was bound before
-                subprocess.run(["umount", "-l", str(ns)], capture_output=True, check=False)
+                _detach(ns)
         if done.returncode != 0:
             raise CourseError(f"could not build the grading jail: {done.stderr.strip()[-600:]}")
         self._start_init()
@@ -244,51 +240,21 @@ class Jail:
         init = next(procs.descendants(self._init.pid))[0]  # unshare's child: pid 1 inside
         _bind(f"/proc/{init}/ns/pid", self.pidfile)
 
-    def _build_script(self, root: Path) -> str:
-        q = shlex.quote
-        uid, gid = self.user.uid, self.user.gid
-        lines = [f"R={q(str(root))}", 'mount -t tmpfs -o mode=755,size=8m jail "$R"']
-        for d in SYSTEM_DIRS:
-            lines += [f'mkdir "$R/{d}"', f'mount --rbind /{d} "$R/{d}"',
-                      f'mount -o remount,bind,ro "$R/{d}"']  # fmt: skip
-        for d in MERGED_DIRS:
-            lines.append(
-                f'if [ -L /{d} ]; then ln -s "$(readlink /{d})" "$R/{d}"; '
-                f'elif [ -d /{d} ]; then mkdir "$R/{d}"; mount --rbind /{d} "$R/{d}"; '
-                f'mount -o remount,bind,ro "$R/{d}"; fi'
-            )
-        lines += [
-            'mkdir "$R/proc" "$R/sys" "$R/dev" "$R/tmp" "$R/run" "$R/var" "$R/var/tmp"',
-            # umount needs a /proc until pivot_root is done; the init mounts the jail's own
-            'mount -t proc -o hidepid=2,nosuid,nodev,noexec proc "$R/proc"',
-            'mount --rbind /sys "$R/sys"',
-            # what names other leases: their cgroups, their disks' backing files (loop devices)
-            _HIDE_LEASES.format(group=CGROUP_GROUP, name=self.name),
-            'mount --rbind /dev "$R/dev"',
-            'mount -t tmpfs -o mode=1777,nosuid,nodev shm "$R/dev/shm"',
-            # the jail's own POSIX message queues (this shell is in its IPC namespace already)
-            'if [ -d "$R/dev/mqueue" ]; then mount -t mqueue -o nosuid,nodev,noexec mqueue '
-            '"$R/dev/mqueue"; fi',
-            # slirp4netns needs a tun device the user may open: a node of our own, host's untouched
-            'mount -t tmpfs -o mode=755,size=4k,nosuid net "$R/dev/net"',
-            f'mknod -m 600 "$R/dev/net/tun" c 10 200 && chown {uid}:{gid} "$R/dev/net/tun"',
-            'mount -t tmpfs -o mode=1777,nosuid,nodev tmp "$R/tmp"',
-            'mount -t tmpfs -o mode=1777,nosuid,nodev vartmp "$R/var/tmp"',
-            'mount -t tmpfs -o mode=755,nosuid,nodev run "$R/run"',
-            'ln -s /run "$R/var/run"',
-        ]
-        for path in sorted(set(self.readonly)):
-            p = q(str(path))
-            lines += [f'mkdir -p "$R"{p}', f'mount --rbind {p} "$R"{p}',
-                      f'mount -o remount,bind,ro "$R"{p}']  # fmt: skip
-        for path in sorted(set(self.writable)):
-            p = q(str(path))
-            lines += [f'mkdir -p "$R"{p}', f'mount --bind {p} "$R"{p}']
-        home = q(str(self.home))
-        lines += [f'mkdir -p "$R"{home}', f'mount --rbind {home} "$R"{home}']
-        lines += ['cd "$R"', "mkdir .old", "pivot_root . .old", "umount -l /.old", "rmdir /.old",
-                  "umount -l /proc"]  # fmt: skip
-        return "\n".join(lines)
+    def _root_spec(self, root: Path) -> dict:
+        """What ``jail_root.py`` builds: the host's system folders read-only, fresh /tmp, /run
+        and /dev/net, the lease's cgroup alone, the read-only and writable paths, the home."""
+        return {
+            "root": str(root),
+            "system": list(SYSTEM_DIRS),
+            "merged": list(MERGED_DIRS),
+            "cgroups": CGROUP_GROUP,
+            "name": self.name,
+            "uid": self.user.uid,
+            "gid": self.user.gid,
+            "readonly": [str(p) for p in sorted(set(self.readonly))],
+            "writable": [str(p) for p in sorted(set(self.writable))],
+            "home": str(self.home),
+        }
 
     def argv(
         self,
@@ -337,7 +303,7 @@ class Jail:
         kill_user_processes(self.user)
         clear_user_keyrings(self.user)
         for ns in (self.nsfile, self.ipcfile, self.pidfile):
-            subprocess.run(["umount", "-l", str(ns)], capture_output=True, check=False)
+            _detach(ns)
             ns.unlink(missing_ok=True)
         with contextlib.suppress(OSError):
             (NS_DIR / f"{self.name}{ROOT_SUFFIX}").rmdir()
@@ -350,7 +316,7 @@ def reap() -> list[str]:
     for ns in stale_namespaces():
         if ns.name.endswith(PID_SUFFIX):
             kill_pid_namespace(ns)
-        subprocess.run(["umount", "-l", str(ns)], capture_output=True, check=False)
+        _detach(ns)
         with contextlib.suppress(OSError):
             ns.rmdir() if ns.is_dir() else ns.unlink()
         removed.append(f"jail {_jail_name(ns)}")
@@ -488,9 +454,16 @@ def _refused_bind(done: subprocess.CompletedProcess) -> bool:
 
 
 def _bind(source: str, target: Path) -> None:
-    done = subprocess.run(["mount", "--bind", source, str(target)], capture_output=True, text=True)
-    if done.returncode != 0:
-        raise CourseError(f"could not keep the jail's pid namespace: {done.stderr.strip()}")
+    try:
+        jail_root.bind(source, str(target), recursive=False)
+    except OSError as exc:
+        raise CourseError(f"could not keep the jail's pid namespace: {exc}") from exc
+
+
+def _detach(target: Path) -> None:
+    """``umount -l TARGET`` as one system call; nothing mounted there is no error."""
+    with contextlib.suppress(OSError):
+        jail_root.umount(str(target))
 
 
 def _slot_entry(n: int) -> tuple[str, int, int, int]:
@@ -608,9 +581,12 @@ def _private_ns_dir() -> None:
     mount to live on (the same trick as ``ip netns`` for /var/run/netns)."""
     NS_DIR.mkdir(parents=True, exist_ok=True)
     mounts = Path("/proc/self/mountinfo").read_text()
-    if f" {NS_DIR} " not in mounts:
-        _run(["mount", "--bind", str(NS_DIR), str(NS_DIR)])
-    _run(["mount", "--make-private", str(NS_DIR)])
+    try:
+        if f" {NS_DIR} " not in mounts:
+            jail_root.bind(str(NS_DIR), str(NS_DIR), recursive=False)
+        jail_root.mount("none", str(NS_DIR), None, jail_root.MS_PRIVATE, None)
+    except OSError as exc:
+        raise CourseError(f"could not make {NS_DIR} a private mount: {exc}") from exc
 
 
 def _which(tool: str) -> str | None:
