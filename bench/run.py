@@ -95,7 +95,11 @@ def main(argv: list[str] | None = None) -> int:
     settings = common.Settings(quick=args.quick, tmp=tmp, floor_repeats=args.floor_repeats)
     say(f"bench: {', '.join(wanted)}{' (quick)' if args.quick else ''}; scratch {tmp}")
     watch = common.CpuWatch()
-    watch.mine_marks = {str(tmp)}
+    # the bench's folder, and its private engines (rootless dockerd and the kernels in their
+    # jails are daemons, children of init: their command lines name their engine's folder)
+    from autograder.private_engine import DATA_BASE, PREFIX, RUN_BASE
+
+    watch.mine_marks = {str(tmp), f"{DATA_BASE}/{PREFIX}", f"{RUN_BASE}/{PREFIX}"}
     watch.start()
     shared: dict = {}
     results: dict[str, object] = {}
