@@ -192,6 +192,7 @@ class CpuWatch:
     def __init__(self, interval: float = 2.0) -> None:
         self.interval = interval
         self.mine_marks: set[str] = set()  # substrings of a command line that make it ours
+        self.mine_uids: set[int] = set()  # users whose every process is ours (grading users)
         self.totals = Counter()  # "bench", "host engine", "other"
         self.busiest: Counter = Counter()  # other work by command name
         self._last: dict[int, float] = {}
@@ -221,7 +222,7 @@ class CpuWatch:
         import psutil
 
         procs = {}
-        for p in psutil.process_iter(["pid", "ppid", "name", "cmdline", "cpu_times"]):
+        for p in psutil.process_iter(["pid", "ppid", "name", "cmdline", "cpu_times", "uids"]):
             info = p.info
             if info["cpu_times"] is None:
                 continue
@@ -236,7 +237,8 @@ class CpuWatch:
             if info is None or depth > 60:
                 return "other"
             cmd = " ".join(info["cmdline"] or [])
-            if pid == me or any(mark in cmd for mark in self.mine_marks):
+            uid = info["uids"].real if info["uids"] else None
+            if pid == me or uid in self.mine_uids or any(m in cmd for m in self.mine_marks):
                 found = "bench"
             elif _host_engine(info["name"] or "", cmd):
                 found = "host engine"

@@ -95,11 +95,14 @@ def main(argv: list[str] | None = None) -> int:
     settings = common.Settings(quick=args.quick, tmp=tmp, floor_repeats=args.floor_repeats)
     say(f"bench: {', '.join(wanted)}{' (quick)' if args.quick else ''}; scratch {tmp}")
     watch = common.CpuWatch()
-    # the bench's folder, and its private engines (rootless dockerd and the kernels in their
-    # jails are daemons, children of init: their command lines name their engine's folder)
+    # the bench's folder, its private engines (their command lines name the engine's folder)
+    # and whatever runs as a grading user: a rootless engine and the kernel in its jail are
+    # daemons, children of init, and a jailed process's command line may not be readable
+    from autograder import jail
     from autograder.private_engine import DATA_BASE, PREFIX, RUN_BASE
 
     watch.mine_marks = {str(tmp), f"{DATA_BASE}/{PREFIX}", f"{RUN_BASE}/{PREFIX}"}
+    watch.mine_uids = jail.grading_uids()
     watch.start()
     shared: dict = {}
     results: dict[str, object] = {}
