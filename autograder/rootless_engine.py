@@ -9,13 +9,12 @@ rootless engine cannot create cgroups on a cgroup v1 host, so its containers sta
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
 import os
 import stat
 from pathlib import Path
 
-from . import jail
+from . import jail, jail_root
 from .errors import CourseError
 from .grading.limits import ENGINE, Cgroup
 from .private_engine import PrivateEngine, _run
@@ -157,13 +156,7 @@ class RootlessEngine(PrivateEngine):
         self._host = f"unix://{target}"
 
 
-MS_BIND = 4096
-
-
 def bind_mount(source: str, target: Path) -> None:
     """``mount --bind SOURCE TARGET`` as one system call (``/proc/self/fd/N`` stays this
     process's file: no path is looked up again)."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.mount(source.encode(), str(target).encode(), None, MS_BIND, None) != 0:
-        err = ctypes.get_errno()
-        raise OSError(err, f"bind mount of {source} on {target} failed: {os.strerror(err)}")
+    jail_root.bind(source, str(target), recursive=False)
